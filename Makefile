@@ -1,0 +1,32 @@
+# The project's entry points. Each target sets up its own environment in .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: reports test lint format benchmarks clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+reports: $(STAMP)  ## render every report from the bundled evidence
+	$(BIN)/massage-evidence summary
+
+test: $(STAMP)  ## lint, then every test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+benchmarks: $(STAMP)
+	$(BIN)/python benchmarks/load.py
+
+clean:
+	rm -rf $(VENV) reports/*.html reports/notebooks reports/assets

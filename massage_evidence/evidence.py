@@ -1,0 +1,152 @@
+"""The evidence as tidy pandas tables, validated: `load()` and the `Evidence` it returns."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__, schema, store
+from .errors import EvidenceError
+from .vocabulary import Vocabulary
+
+CACHE_ENV = "MASSAGE_EVIDENCE_CACHE"
+_VALIDATION_CODE = ("validate.py", "schema.py", "quantities.py", "store.py")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The evidence tables. Coded columns are categoricals over the vocabulary's terms."""
+
+    sources: pd.DataFrame
+    people: pd.DataFrame
+    claims: pd.DataFrame
+    quantities: pd.DataFrame
+    assertions: pd.DataFrame
+    vocabulary: Vocabulary
+    root: Path
+
+
+def cache_dir() -> Path:
+    """Where validation receipts are kept: $MASSAGE_EVIDENCE_CACHE, else the user's cache folder."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "massage-evidence"
+
+
+def _fingerprint(raw: store.RawEvidence, corpus: Path | None) -> str:
+    """A digest of everything validation depends on: evidence, texts, and the validating code."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).parent
+    paths = [package / name for name in _VALIDATION_CODE] + list(raw.files)
+    if corpus is not None:
+        paths += sorted(corpus / str(r.data.get("file")) for r in raw.sources)
+    digest.update(str(corpus).encode())
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return digest.hexdigest()
+
+
+def _validate(raw: store.RawEvidence, corpus: Path | None) -> None:
+    receipt = cache_dir() / "validated" / _fingerprint(raw, corpus)
+    if receipt.exists():
+        return
+    from .validate import problems  # pandera is imported only when validation runs
+
+    found = problems(raw, corpus)
+    if found:
+        raise EvidenceError(found)
+    try:
+        receipt.parent.mkdir(parents=True, exist_ok=True)
+        receipt.touch()
+    except OSError:
+        pass
+
+
+def _column(values: list[object], spec: schema.Field, vocabulary: Vocabulary) -> pd.Series:
+    if spec.vocabulary:
+        return pd.Series(values, dtype=vocabulary.dtype(spec.vocabulary))
+    if spec.kind is int:
+        return pd.Series(values, dtype="Int64")
+    if spec.kind == schema.NUMBER:
+        return pd.Series(values, dtype="Float64")
+    if spec.kind == schema.DATE:
+        values = [v.isoformat() if hasattr(v, "isoformat") else v for v in values]
+    return pd.Series(values, dtype="string")
+
+
+def _frame(
+    rows: list[dict[str, object]],
+    fields: dict[str, schema.Field],
+    vocabulary: Vocabulary,
+    rename: dict[str, str],
+    leading: dict[str, list[object]] | None = None,
+) -> pd.DataFrame:
+    columns = {name: pd.Series(values, dtype="string") for name, values in (leading or {}).items()}
+    for name, spec in fields.items():
+        if spec.kind is list:
+            continue
+        columns[rename.get(name, name)] = _column([row.get(name) for row in rows], spec, vocabulary)
+    return pd.DataFrame(columns)
+
+
+def tables(raw: store.RawEvidence, vocabulary: Vocabulary) -> Evidence:
+    """Turn validated raw records into the typed tables of `Evidence`."""
+    sources = [r.data for r in raw.sources]
+    people = [(s["id"], p) for s in sources for p in s["people"]]
+    claims = [r.data for r in raw.claims]
+    quantities = [(c["id"], c["source"], q) for c in claims for q in c["quantities"]]
+    return Evidence(
+        sources=_frame(sources, schema.SOURCE, vocabulary, {"id": "source_id"}),
+        people=_frame(
+            [p for _, p in people],
+            schema.PERSON,
+            vocabulary,
+            {"id": "person_id"},
+            {"source_id": [s for s, _ in people]},
+        ),
+        claims=_frame(
+            claims,
+            schema.CLAIM,
+            vocabulary,
+            {"id": "claim_id", "source": "source_id", "assertion": "assertion_id"},
+        ),
+        quantities=_frame(
+            [q for _, _, q in quantities],
+            schema.QUANTITY,
+            vocabulary,
+            {},
+            {"claim_id": [c for c, _, _ in quantities], "source_id": [s for _, s, _ in quantities]},
+        ),
+        assertions=_frame(
+            raw.assertions and [r.data for r in raw.assertions],
+            schema.ASSERTION,
+            vocabulary,
+            {"id": "assertion_id"},
+        ),
+        vocabulary=vocabulary,
+        root=raw.root,
+    )
+
+
+def load(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    corpus: str | os.PathLike[str] | None = None,
+) -> Evidence:
+    """Load and validate the evidence (default: the bundled `evidence/`).
+
+    Raises EvidenceError listing every problem. Quotes and checksums are checked against the
+    source texts when a corpus is found (see `store.corpus_dir`). A validation that passed is
+    remembered by a digest of the evidence, the texts and the validating code, so loading the
+    same evidence again does not repeat it.
+    """
+    raw = store.read(path)
+    corpus_path = store.corpus_dir(corpus)
+    _validate(raw, corpus_path)
+    return tables(raw, Vocabulary.from_mapping(raw.vocabulary))

@@ -1,0 +1,35 @@
+"""Shared fixtures: the real evidence and texts, and a small purpose-made evidence folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EVIDENCE = REPO / "evidence"
+SEEDS = REPO.parent / "shared" / "seeds"
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    """The full source texts. CI has them beside the repository; without them these tests fail."""
+    assert SEEDS.is_dir(), f"the source texts are expected in {SEEDS}"
+    return SEEDS
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Keep validation receipts out of the user's cache folder."""
+    monkeypatch.setenv("MASSAGE_EVIDENCE_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+@pytest.fixture()
+def mini(tmp_path: Path) -> Path:
+    """A copy of the small fixture evidence (with the real vocabulary) and its corpus."""
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root)
+    shutil.copy(EVIDENCE / "vocabulary.yaml", root / "evidence" / "vocabulary.yaml")
+    return root
