@@ -194,11 +194,16 @@ def _vocabulary(raw: RawEvidence) -> tuple[Vocabulary | None, list[Problem]]:
             )
             continue
         for term, entry in terms.items():
-            ok = isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in schema.TERM)
-            if not ok:
-                problems.append(
-                    Problem(path, None, f"term {term}", field, "needs a label and a definition")
-                )
+            label = f"term {term}"
+            if not isinstance(entry, dict):
+                problems.append(Problem(path, None, label, field, "must be a mapping"))
+                continue
+            for key in schema.TERM:
+                if not isinstance(entry.get(key), str):
+                    problems.append(Problem(path, None, label, f"{field}.{key}", "must be text"))
+            for key in set(entry) - set(schema.TERM):
+                message = f"unknown key {key!r} (an unquoted comma in a flow mapping?)"
+                problems.append(Problem(path, None, label, field, message))
     if problems or not data:
         return None, problems
     return Vocabulary.from_mapping(data), problems
