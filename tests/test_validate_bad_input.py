@@ -195,6 +195,16 @@ CASES = {
             f"{SOURCES}:6: source mini-source: published: must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not '31 January 2020'"
         ],
     ),
+    "unquoted comma in a vocabulary definition": (
+        replace(
+            "evidence/vocabulary.yaml",
+            "definition: Told as one person's story or experience.}",
+            "definition: Told as a story, or an experience.}",
+        ),
+        [
+            "evidence/vocabulary.yaml: term anecdotal: hedge: unknown key 'or an experience.' (an unquoted comma in a flow mapping?)"
+        ],
+    ),
     "empty claims file": (
         write(CLAIMS, ""),
         [f"{CLAIMS}: file is empty"],
