@@ -26,6 +26,7 @@ class Evidence:
     claims: pd.DataFrame
     quantities: pd.DataFrame
     assertions: pd.DataFrame
+    tensions: pd.DataFrame
     vocabulary: Vocabulary
     root: Path
 
@@ -124,10 +125,13 @@ def tables(raw: store.RawEvidence, vocabulary: Vocabulary) -> Evidence:
             {"claim_id": [c for c, _, _ in quantities], "source_id": [s for _, s, _ in quantities]},
         ),
         assertions=_frame(
-            raw.assertions and [r.data for r in raw.assertions],
-            schema.ASSERTION,
+            [r.data for r in raw.assertions], schema.ASSERTION, vocabulary, {"id": "assertion_id"}
+        ),
+        tensions=_frame(
+            [r.data for r in raw.tables["tensions"]],
+            schema.TENSION,
             vocabulary,
-            {"id": "assertion_id"},
+            {"id": "tension_id", "first": "first_assertion_id", "second": "second_assertion_id"},
         ),
         vocabulary=vocabulary,
         root=raw.root,

@@ -98,12 +98,21 @@ ASSERTION = {
     "category": Field(vocabulary="category"),
 }
 
+TENSION = {
+    "id": Field(unique=True),
+    "first": Field(references="assertion"),
+    "second": Field(references="assertion"),
+    "kind": Field(vocabulary="tension_kind"),
+    "reason": Field(),
+}
+
 TERM = {"label": Field(), "definition": Field()}
 
 TABLES: dict[str, Table] = {
     "sources": Table("source", "sources.yaml", SOURCE),
     "assertions": Table("assertion", "assertions.yaml", ASSERTION),
     "claims": Table("claim", None, CLAIM),
+    "tensions": Table("tension", "tensions.yaml", TENSION),
 }
 
 

@@ -205,6 +205,16 @@ CASES = {
             "evidence/vocabulary.yaml: term anecdotal: hedge: unknown key 'or an experience.' (an unquoted comma in a flow mapping?)"
         ],
     ),
+    "tension naming an unknown assertion": (
+        replace(
+            "evidence/tensions.yaml",
+            "second: no-massage-on-swollen-inflamed-area",
+            "second: no-massage-on-swollen-area",
+        ),
+        [
+            "evidence/tensions.yaml:3: tension quick-relief-versus-rest-first: second: unknown assertion 'no-massage-on-swollen-area' (did you mean 'no-massage-on-swollen-inflamed-area'?)"
+        ],
+    ),
     "empty claims file": (
         write(CLAIMS, ""),
         [f"{CLAIMS}: file is empty"],
