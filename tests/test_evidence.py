@@ -177,7 +177,7 @@ def test_validate_command_checks_the_bundled_evidence_against_the_texts(capsys, 
     assert main(["validate", "--corpus", str(seeds)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("ok: 5 sources, ")
-    assert f"quotes and checksums checked against {seeds}" in out
+    assert f"quotes and checksums checked against {seeds.resolve()}" in out
 
 
 def test_the_console_script_is_installed():
