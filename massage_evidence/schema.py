@@ -108,6 +108,9 @@ TENSION = {
 
 TERM = {"label": Field(), "definition": Field()}
 
+# Vocabulary fields that no record stores but the code computes (synthesis's support label).
+COMPUTED_VOCABULARIES = ("support",)
+
 TABLES: dict[str, Table] = {
     "sources": Table("source", "sources.yaml", SOURCE),
     "assertions": Table("assertion", "assertions.yaml", ASSERTION),
@@ -117,7 +120,7 @@ TABLES: dict[str, Table] = {
 
 
 def vocabulary_fields() -> list[str]:
-    """Every vocabulary field that some declared field draws its terms from."""
+    """Every vocabulary field that a declared field draws its terms from, or the code computes."""
 
     def walk(fields: Mapping[str, Field]):
         for spec in fields.values():
@@ -126,4 +129,5 @@ def vocabulary_fields() -> list[str]:
             if spec.items:
                 yield from walk(spec.items)
 
-    return sorted({name for table in TABLES.values() for name in walk(table.fields)})
+    declared = {name for table in TABLES.values() for name in walk(table.fields)}
+    return sorted(declared | set(COMPUTED_VOCABULARIES))
