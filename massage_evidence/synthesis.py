@@ -1,0 +1,241 @@
+"""What the sources agree on, where they pull apart, and how much each statement rests on.
+
+Pure functions from `Evidence` to tidy DataFrames; each docstring lists its columns. Coded columns
+are categoricals over the vocabulary, parameters are checked against it, and rows come in a fixed
+order, so the same evidence always gives the same tables.
+"""
+
+from __future__ import annotations
+
+import difflib
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+
+from .errors import ParameterError
+from .evidence import Evidence
+
+# The support rule's terms (vocabulary: support) and the terms of other fields the rules test.
+ANECDOTAL_ONLY, CORROBORATED, SINGLE_SOURCE = "anecdotal_only", "corroborated", "single_source"
+ANECDOTE = "anecdote"  # basis
+TIME_COURSE, COMPARISON = "time_course", "comparison"  # category
+
+SUPPORT_RULE = (
+    "An assertion's support is the first of these that fits its claims: anecdotal_only when every "
+    "claim rests on one person's anecdote (basis anecdote); corroborated when two or more distinct "
+    "sources assert it; single_source otherwise. Distinct sources are counted as independent: the "
+    "texts do not say whether one copied another. Apart from support, best_basis is the strongest "
+    "basis any of its claims gives, strongest being first in the basis vocabulary."
+)
+
+SIDES = pd.CategoricalDtype(["first", "second"])
+
+
+def _cited(ev: Evidence) -> pd.DataFrame:
+    """The claims with what citing one needs: the source's title and who says it, with role.
+
+    `who` is the named person, or the source's title when the article speaks in its own voice.
+    """
+    sources = ev.sources[["source_id", "title"]].rename(columns={"title": "source_title"})
+    people = ev.people[["source_id", "person_id", "name", "role"]].rename(
+        columns={"person_id": "attributed_to", "name": "who"}
+    )
+    view = ev.claims.merge(sources, on="source_id", how="left").merge(
+        people, on=["source_id", "attributed_to"], how="left"
+    )
+    view["who"] = view["who"].fillna(view["source_title"])
+    return view
+
+
+def _tally(claims: pd.DataFrame, by: str, field: str, terms: list[str]) -> pd.DataFrame:
+    """Claims counted per `by` and per term of `field`: one column `<field>_<term>` per term."""
+    counts = claims.groupby([by, field], observed=True).size().unstack(fill_value=0)
+    counts.columns = counts.columns.astype(str)
+    counts = counts.reindex(columns=terms, fill_value=0).astype("int64")
+    counts.columns = [f"{field}_{term}" for term in terms]
+    return counts
+
+
+def _joined(values: pd.Series) -> str:
+    return ", ".join(sorted(set(values)))
+
+
+def _support(ev: Evidence, claims: pd.DataFrame) -> pd.DataFrame:
+    """Per assertion of `claims`: support, sources, claims, their ids and hedge and basis counts."""
+    groups = claims.groupby("assertion_id", sort=True)
+    sources = groups["source_id"].nunique()
+    anecdotal = (claims["basis"] == ANECDOTE).groupby(claims["assertion_id"], sort=True).all()
+    label = np.where(anecdotal, ANECDOTAL_ONLY, np.where(sources >= 2, CORROBORATED, SINGLE_SOURCE))
+    best = claims["basis"].cat.codes.groupby(claims["assertion_id"], sort=True).min()
+    table = pd.DataFrame(
+        {
+            "support": pd.Series(label, index=sources.index, dtype=ev.vocabulary.dtype("support")),
+            "sources": sources.astype("int64"),
+            "claims": groups.size().astype("int64"),
+            "source_ids": groups["source_id"].agg(_joined).astype("string"),
+            "claim_ids": groups["claim_id"].agg(_joined).astype("string"),
+        }
+    )
+    vocabulary = ev.vocabulary
+    table = table.join(_tally(claims, "assertion_id", "hedge", vocabulary.terms("hedge")))
+    table = table.join(_tally(claims, "assertion_id", "basis", vocabulary.terms("basis")))
+    table["best_basis"] = pd.Categorical.from_codes(best.to_numpy(), dtype=claims["basis"].dtype)
+    return table
+
+
+def consensus(ev: Evidence, category: str | None = None, min_sources: int = 1) -> pd.DataFrame:
+    """One row per assertion that at least `min_sources` distinct sources make.
+
+    `category` keeps the assertions of that category (vocabulary: category). The support label
+    follows `SUPPORT_RULE`, the first that fits: anecdotal_only when every claim is an anecdote;
+    corroborated when two or more distinct sources make it; else single_source. best_basis is the
+    strongest basis of its claims (the basis vocabulary lists them strongest first).
+    Rows: most sources first, then category in vocabulary order, then assertion id.
+
+    Columns: assertion_id, statement, category, support, sources (distinct sources), claims,
+    source_ids and claim_ids (comma-separated, sorted), hedge_<term> for each hedge term and
+    basis_<term> for each basis term (claim counts), best_basis.
+    """
+    if category is not None:
+        ev.vocabulary.check("category", category, parameter="category")
+    if isinstance(min_sources, bool) or not isinstance(min_sources, Integral) or min_sources < 1:
+        raise ParameterError(
+            f"min_sources must be a whole number of at least 1, not {min_sources!r}"
+        )
+    table = ev.assertions.join(_support(ev, ev.claims), on="assertion_id", how="inner")
+    if category is not None:
+        table = table[table["category"] == category]
+    table = table[table["sources"] >= min_sources]
+    table = table.sort_values(
+        ["sources", "category", "assertion_id"], ascending=[False, True, True], kind="stable"
+    )
+    return table.reset_index(drop=True)
+
+
+def tensions(ev: Evidence) -> pd.DataFrame:
+    """Both sides of every curated tension, one row per claim on each side.
+
+    Rows: tensions in the order of `tensions.yaml`, the first side before the second, then by
+    source and claim id. A side whose assertion has no claim keeps one row with empty claim fields.
+
+    Columns: tension_id, kind (vocabulary: tension_kind), reason, side (first | second),
+    assertion_id, statement (the assertion's), claim_id, source_id, source_title, who, role,
+    quote, hedge, basis.
+    """
+    order = pd.Series(range(len(ev.tensions)), index=ev.tensions.index, name="position")
+    frames = [
+        ev.tensions.assign(
+            side=pd.Series(side, index=ev.tensions.index, dtype=SIDES),
+            assertion_id=ev.tensions[f"{side}_assertion_id"],
+            position=order,
+        )
+        for side in SIDES.categories
+    ]
+    sides = pd.concat(frames, ignore_index=True)
+    cited = ["claim_id", "source_id", "source_title", "who", "role", "quote", "hedge", "basis"]
+    claims = _cited(ev)[["assertion_id", *cited]]
+    table = sides.merge(ev.assertions[["assertion_id", "statement"]], on="assertion_id", how="left")
+    table = table.merge(claims, on="assertion_id", how="left")
+    table = table.sort_values(["position", "side", "source_id", "claim_id"], kind="stable")
+    columns = ["tension_id", "kind", "reason", "side", "assertion_id", "statement"]
+    return table[columns + cited].reset_index(drop=True)
+
+
+def time_to_relief(ev: Evidence, condition: str | None = None) -> pd.DataFrame:
+    """Every time figure of the time-course claims: how soon relief comes, how long effects last,
+    how often to go, per condition (only `condition` when given; vocabulary: condition).
+
+    Rows: condition and quantity in vocabulary order, then source and claim id.
+
+    Columns: condition, quantity, min, max, unit, text (verbatim), statement (the claim's), who
+    (the person's name, or the source's title for the article's own voice), role, attributed_to,
+    hedge, basis, quote, source_id, source_title, claim_id, assertion_id.
+    """
+    if condition is not None:
+        ev.vocabulary.check("condition", condition, parameter="condition")
+    claims = _cited(ev)
+    claims = claims[claims["category"] == TIME_COURSE]
+    if condition is not None:
+        claims = claims[claims["condition"] == condition]
+    table = ev.quantities.merge(claims, on=["claim_id", "source_id"], how="inner")
+    table = table.sort_values(["condition", "quantity", "source_id", "claim_id"], kind="stable")
+    columns = ["condition", "quantity", "min", "max", "unit", "text", "statement", "who", "role"]
+    columns += ["attributed_to", "hedge", "basis", "quote", "source_id", "source_title"]
+    return table[[*columns, "claim_id", "assertion_id"]].reset_index(drop=True)
+
+
+def comparisons(ev: Evidence, comparator: str | None = None) -> pd.DataFrame:
+    """Every claim that compares massage with something else: it names a comparator, or its
+    category is comparison. With `comparator` (vocabulary: comparator), only claims naming it.
+
+    Rows: comparator in vocabulary order (claims naming none last), then source and claim id.
+
+    Columns: comparator, direction, outcome, intervention, condition, statement (the claim's),
+    quote, hedge, basis, who, role, attributed_to, source_id, source_title, claim_id, assertion_id.
+    """
+    claims = _cited(ev)
+    if comparator is None:
+        claims = claims[claims["comparator"].notna() | (claims["category"] == COMPARISON)]
+    else:
+        ev.vocabulary.check("comparator", comparator, parameter="comparator")
+        claims = claims[claims["comparator"] == comparator]
+    claims = claims.sort_values(
+        ["comparator", "source_id", "claim_id"], na_position="last", kind="stable"
+    )
+    columns = ["comparator", "direction", "outcome", "intervention", "condition", "statement"]
+    columns += ["quote", "hedge", "basis", "who", "role", "attributed_to", "source_id"]
+    return claims[[*columns, "source_title", "claim_id", "assertion_id"]].reset_index(drop=True)
+
+
+def strength(ev: Evidence) -> pd.DataFrame:
+    """How much each source's claims rest on research, opinion, anecdote or nothing stated, and
+    how hedged they are: one row per source (in `sources.yaml` order), then one row for all
+    sources together, whose source_id is <NA> and title "All sources".
+
+    Columns: source_id, title, claims, basis_<term> for each basis term and hedge_<term> for each
+    hedge term (claim counts).
+    """
+    vocabulary = ev.vocabulary
+    basis = _tally(ev.claims, "source_id", "basis", vocabulary.terms("basis"))
+    hedge = _tally(ev.claims, "source_id", "hedge", vocabulary.terms("hedge"))
+    counts = basis.join(hedge).reindex(ev.sources["source_id"], fill_value=0)
+    counts.insert(0, "claims", counts[basis.columns].sum(axis=1))  # one basis per claim
+    counts = pd.concat([counts, counts.sum().to_frame().T], ignore_index=True).astype("int64")
+    overall = pd.DataFrame({"source_id": [pd.NA], "title": ["All sources"]})
+    names = pd.concat([ev.sources[["source_id", "title"]], overall], ignore_index=True)
+    return pd.concat([names.astype("string"), counts], axis=1)
+
+
+def claim_card(ev: Evidence, assertion_id: str) -> pd.DataFrame:
+    """Everything a report needs to cite one assertion: one row per claim that makes it.
+
+    The assertion's fields repeat on every row. Rows: by source, then claim id. An unknown id
+    raises ParameterError with the closest known id.
+
+    Columns: assertion_id, statement (the assertion's), category, support, sources, best_basis,
+    claim_id, source_id, source_title, publisher, published, who, role, quote, hedge, basis.
+    """
+    assertion = ev.assertions[ev.assertions["assertion_id"] == assertion_id]
+    if assertion.empty:
+        known = ev.assertions["assertion_id"].tolist()
+        close = difflib.get_close_matches(str(assertion_id), known, n=1, cutoff=0.75)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ParameterError(
+            f"unknown assertion {assertion_id!r}{hint}; allowed: any of the {len(known)} ids "
+            "in ev.assertions.assertion_id"
+        )
+    claims = _cited(ev)
+    claims = claims[claims["assertion_id"] == assertion_id]
+    summary = _support(ev, claims)[["support", "sources", "best_basis"]]
+    sources = ev.sources[["source_id", "publisher", "published"]]
+    table = assertion.join(summary, on="assertion_id", how="left").merge(
+        claims.merge(sources, on="source_id", how="left").drop(columns=["statement", "category"]),
+        on="assertion_id",
+        how="left",
+    )
+    table["sources"] = table["sources"].fillna(0).astype("int64")
+    table = table.sort_values(["source_id", "claim_id"], kind="stable")
+    columns = ["assertion_id", "statement", "category", "support", "sources", "best_basis"]
+    columns += ["claim_id", "source_id", "source_title", "publisher", "published", "who", "role"]
+    return table[[*columns, "quote", "hedge", "basis"]].reset_index(drop=True)
