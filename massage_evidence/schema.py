@@ -106,6 +106,78 @@ TENSION = {
     "reason": Field(),
 }
 
+ARM = {
+    "id": Field(unique=True),
+    "label": Field(),
+    "n": Field(int),
+}
+
+STUDY_OUTCOME = {
+    "outcome": Field(vocabulary="outcome"),
+    "measure": Field(),
+    "scale_min": Field(NUMBER, nullable=True),
+    "scale_max": Field(NUMBER, nullable=True),
+    "meaningful_change": Field(NUMBER, nullable=True),
+}
+
+# One reported result. `value`, `ci_low` and `ci_high` (95%) are massage minus comparator, so a
+# negative value favours massage whatever the source's wording ("2.9 points lower" is -2.9).
+RESULT = {
+    "id": Field(unique=True),
+    "comparison": Field(nullable=True, vocabulary="comparison"),
+    "arm": Field(nullable=True, references="arm"),
+    "comparator_arm": Field(nullable=True, references="arm"),
+    "condition": Field(vocabulary="condition"),
+    "outcome": Field(nullable=True, vocabulary="outcome"),
+    "time_point": Field(nullable=True, vocabulary="time_point"),
+    "weeks": Field(int, nullable=True),
+    "estimate_type": Field(vocabulary="estimate_type"),
+    "value": Field(NUMBER, nullable=True),
+    "ci_low": Field(NUMBER, nullable=True),
+    "ci_high": Field(NUMBER, nullable=True),
+    "arm_mean": Field(NUMBER, nullable=True),
+    "comparator_mean": Field(NUMBER, nullable=True),
+    "p_value": Field(NUMBER, nullable=True),
+    "p_relation": Field(nullable=True, vocabulary="p_relation"),
+    "range_low": Field(NUMBER, nullable=True),
+    "range_high": Field(NUMBER, nullable=True),
+    "participants": Field(int, nullable=True),
+    "studies": Field(int, nullable=True),
+    "certainty": Field(nullable=True, vocabulary="grade_certainty"),
+    "direction": Field(nullable=True, vocabulary="direction"),
+    "provenance": Field(vocabulary="provenance"),
+    "finding": Field(),
+}
+
+STUDY = {
+    "id": Field(unique=True),
+    "label": Field(unique=True),
+    "citation": Field(),
+    "year": Field(int, nullable=True),
+    "doi": Field(nullable=True, pattern=r"10\.\d{4,9}/\S+", form="a DOI (10.NNNN/...)"),
+    "pmid": Field(nullable=True, pattern=r"\d{1,9}", form="a PubMed id (digits only)"),
+    "design": Field(vocabulary="study_design"),
+    "population": Field(nullable=True),
+    "participants": Field(int, nullable=True),
+    "studies": Field(int, nullable=True),
+    "sessions": Field(int, nullable=True),
+    "treatment_weeks": Field(int, nullable=True),
+    "follow_up": Field(nullable=True),
+    "appraisal": Field(nullable=True),
+    "conclusion": Field(nullable=True),
+    "verified_in": Field(),
+    "arms": Field(list, items=ARM, item="arm"),
+    "outcomes": Field(list, items=STUDY_OUTCOME, item="study_outcome"),
+    "results": Field(list, items=RESULT, item="result"),
+}
+
+AUDIT = {
+    "assertion": Field(unique=True, references="assertion"),
+    "verdict": Field(vocabulary="verdict"),
+    "results": Field(list, references="result"),
+    "reason": Field(),
+}
+
 TERM = {"label": Field(), "definition": Field()}
 
 # Vocabulary fields that no record stores but the code computes (synthesis's support label).
@@ -116,6 +188,8 @@ TABLES: dict[str, Table] = {
     "assertions": Table("assertion", "assertions.yaml", ASSERTION),
     "claims": Table("claim", None, CLAIM),
     "tensions": Table("tension", "tensions.yaml", TENSION),
+    "studies": Table("study", "studies.yaml", STUDY),
+    "audit": Table("audit", "audit.yaml", AUDIT),
 }
 
 

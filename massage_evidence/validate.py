@@ -312,6 +312,58 @@ def _check_quantities(table: _Table, bad: set[int]) -> list[Problem]:
     return problems
 
 
+# Figures of a result that mean something only together, and the pairs that are intervals.
+_PAIRS = (
+    ("ci_low", "ci_high"),
+    ("range_low", "range_high"),
+    ("arm_mean", "comparator_mean"),
+    ("p_value", "p_relation"),
+)
+_INTERVALS = (("ci_low", "ci_high"), ("range_low", "range_high"))
+
+
+def _check_figures(table: _Table, position: int, data: Mapping[str, object]) -> list[Problem]:
+    """Paired figures come together, intervals are in order, and a value lies in its interval."""
+    problems = []
+    for first, second in _PAIRS:
+        if (data[first] is None) != (data[second] is None):
+            given, missing = (first, second) if data[second] is None else (second, first)
+            problems.append(table.problem(position, missing, f"must be given when {given} is"))
+    for low_name, high_name in _INTERVALS:
+        low, high = data[low_name], data[high_name]
+        if low is not None and high is not None and low > high:
+            message = f"{low_name} {_number(low)} is greater than {high_name} {_number(high)}"
+            problems.append(table.problem(position, low_name, message))
+    value, low, high = data["value"], data["ci_low"], data["ci_high"]
+    if None not in (value, low, high) and low <= high and not low <= value <= high:
+        message = (
+            f"value {_number(value)} is outside its confidence interval "
+            f"{_number(low)} to {_number(high)}"
+        )
+        problems.append(table.problem(position, "value", message))
+    return problems
+
+
+def _check_results(table: _Table, bad: set[int], arm_ids: set[object]) -> list[Problem]:
+    """A study's results are internally consistent and compare arms of that same study."""
+    problems = []
+    for position, (record, label, data, _) in enumerate(table.rows):
+        if position in bad:
+            continue
+        problems += _check_figures(table, position, data)
+        arms = record.data.get("arms")
+        if not isinstance(arms, list):
+            continue
+        own = [arm.get("id") for arm in arms if isinstance(arm, dict)]
+        for field in ("arm", "comparator_arm"):
+            arm = data[field]
+            if arm in arm_ids and arm not in own:
+                allowed = ", ".join(str(a) for a in own) or "none"
+                message = f"{arm!r} is not an arm of {label} (its arms: {allowed})"
+                problems.append(table.problem(position, field, message))
+    return problems
+
+
 def _check_attribution(claims: list[Record], people_of: Mapping[str, set[object]]) -> list[Problem]:
     """A claim is attributed to `article` or to a person its own source names."""
     problems = []
@@ -414,6 +466,7 @@ def problems(raw: RawEvidence, corpus: Path | None = None) -> list[Problem]:
     ]
     found += _check_attribution(good_claims, people_of)
     found += _check_quantities(*checked["quantity"])
+    found += _check_results(*checked["result"], ids["arm"])
     if corpus is not None:
         in_good_sources = [c for c in good_claims if c.data["source"] in good_sources]
         found += _check_texts(corpus, good_sources, in_good_sources)

@@ -13,6 +13,8 @@ from massage_evidence.cli import main
 
 CLAIMS = "evidence/claims/mini-source.yaml"
 SOURCES = "evidence/sources.yaml"
+STUDIES = "evidence/studies.yaml"
+AUDIT = "evidence/audit.yaml"
 REAL_SHA = hashlib.sha256(
     (Path(__file__).parent / "fixtures" / "mini" / "corpus" / "mini.txt").read_bytes()
 ).hexdigest()
@@ -41,6 +43,54 @@ def rename(old: str, new: str) -> Callable[[Path], None]:
 
     return edit
 
+
+LAST_RESULT_LINE = "      finding: The massage group's mean pain was lower than the rest group's.\n"
+
+OTHER_STUDY = """- id: other-trial
+  label: Other trial
+  citation: An invented second trial.
+  year: null
+  doi: null
+  pmid: null
+  design: randomized_controlled_trial
+  population: null
+  participants: null
+  studies: null
+  sessions: null
+  treatment_weeks: null
+  follow_up: null
+  appraisal: null
+  conclusion: null
+  verified_in: Invented for the tests
+  arms:
+    - {id: other-trial-massage, label: Massage, n: 10}
+  outcomes: []
+  results:
+    - id: other-trial-pain
+      comparison: usual_care
+      arm: other-trial-massage
+      comparator_arm: mini-trial-rest
+      condition: back_pain_general
+      outcome: pain_relief
+      time_point: null
+      weeks: null
+      estimate_type: statement
+      value: null
+      ci_low: null
+      ci_high: null
+      arm_mean: null
+      comparator_mean: null
+      p_value: null
+      p_relation: null
+      range_low: null
+      range_high: null
+      participants: null
+      studies: null
+      certainty: null
+      direction: null
+      provenance: primary
+      finding: Invented.
+"""
 
 GHOST_CLAIMS = """source: ghost-source
 claims: []
@@ -225,6 +275,48 @@ CASES = {
             f"{CLAIMS}:2: source: unknown source 'mini-source': it is not in sources.yaml",
             f"{SOURCES}: file is empty",
         ],
+    ),
+    "confidence interval in reverse order": (
+        replace(STUDIES, "ci_low: -2.5", "ci_low: -0.2"),
+        [
+            f"{STUDIES}:24: study mini-trial: results[0].ci_low: ci_low -0.2 is greater than ci_high -0.5"
+        ],
+    ),
+    "value outside its confidence interval": (
+        replace(STUDIES, "value: -1.5", "value: -3"),
+        [
+            f"{STUDIES}:24: study mini-trial: results[0].value: value -3 is outside its confidence interval -2.5 to -0.5"
+        ],
+    ),
+    "half a confidence interval": (
+        replace(STUDIES, "ci_high: -0.5", "ci_high: null"),
+        [f"{STUDIES}:24: study mini-trial: results[0].ci_high: must be given when ci_low is"],
+    ),
+    "p value without its relation": (
+        replace(STUDIES, "p_relation: equals", "p_relation: null"),
+        [f"{STUDIES}:48: study mini-trial: results[1].p_relation: must be given when p_value is"],
+    ),
+    "result comparing an arm of another study": (
+        replace(STUDIES, LAST_RESULT_LINE, LAST_RESULT_LINE + OTHER_STUDY),
+        [
+            f"{STUDIES}:92: study other-trial: results[0].comparator_arm: 'mini-trial-rest' is not an arm of study other-trial (its arms: other-trial-massage)"
+        ],
+    ),
+    "misspelt estimate type": (
+        replace(STUDIES, "estimate_type: mean_difference", "estimate_type: mean_diference"),
+        [
+            f"{STUDIES}:24: study mini-trial: results[0].estimate_type: unknown estimate_type 'mean_diference' (did you mean 'mean_difference'?)"
+        ],
+    ),
+    "audit resting on an unknown result": (
+        replace(AUDIT, "- mini-trial-pain-2w", "- mini-trial-pain-2wk"),
+        [
+            f"{AUDIT}:4: audit #1: results: unknown result 'mini-trial-pain-2wk' (did you mean 'mini-trial-pain-2w'?)"
+        ],
+    ),
+    "unknown verdict": (
+        replace(AUDIT, "verdict: partly_supported_short_term", "verdict: proven"),
+        [f"{AUDIT}:3: audit #1: verdict: unknown verdict 'proven'"],
     ),
     "yaml tag constructing a python object": (
         replace(
