@@ -27,6 +27,12 @@ class Evidence:
     quantities: pd.DataFrame
     assertions: pd.DataFrame
     tensions: pd.DataFrame
+    studies: pd.DataFrame
+    arms: pd.DataFrame
+    study_outcomes: pd.DataFrame
+    results: pd.DataFrame
+    audit: pd.DataFrame
+    audit_results: pd.DataFrame
     vocabulary: Vocabulary
     root: Path
 
@@ -96,6 +102,50 @@ def _frame(
     return pd.DataFrame(columns)
 
 
+def _nested(
+    studies: list[dict[str, object]],
+    key: str,
+    fields: dict[str, schema.Field],
+    vocabulary: Vocabulary,
+    rename: dict[str, str],
+) -> pd.DataFrame:
+    """The items of a list field of every study (its arms, outcomes, results), study id first."""
+    pairs = [(study["id"], item) for study in studies for item in study[key]]
+    return _frame(
+        [item for _, item in pairs],
+        fields,
+        vocabulary,
+        rename,
+        {"study_id": [study_id for study_id, _ in pairs]},
+    )
+
+
+def _research(raw: store.RawEvidence, vocabulary: Vocabulary) -> dict[str, pd.DataFrame]:
+    """The tables of the primary research and of the claim audit."""
+    studies = [r.data for r in raw.tables["studies"]]
+    audit = [r.data for r in raw.tables["audit"]]
+    links = [(a["assertion"], result) for a in audit for result in a["results"]]
+    return {
+        "studies": _frame(studies, schema.STUDY, vocabulary, {"id": "study_id"}),
+        "arms": _nested(studies, "arms", schema.ARM, vocabulary, {"id": "arm_id"}),
+        "study_outcomes": _nested(studies, "outcomes", schema.STUDY_OUTCOME, vocabulary, {}),
+        "results": _nested(
+            studies,
+            "results",
+            schema.RESULT,
+            vocabulary,
+            {"id": "result_id", "arm": "arm_id", "comparator_arm": "comparator_arm_id"},
+        ),
+        "audit": _frame(audit, schema.AUDIT, vocabulary, {"assertion": "assertion_id"}),
+        "audit_results": pd.DataFrame(
+            {
+                "assertion_id": pd.Series([a for a, _ in links], dtype="string"),
+                "result_id": pd.Series([r for _, r in links], dtype="string"),
+            }
+        ),
+    }
+
+
 def tables(raw: store.RawEvidence, vocabulary: Vocabulary) -> Evidence:
     """Turn validated raw records into the typed tables of `Evidence`."""
     sources = [r.data for r in raw.sources]
@@ -133,6 +183,7 @@ def tables(raw: store.RawEvidence, vocabulary: Vocabulary) -> Evidence:
             vocabulary,
             {"id": "tension_id", "first": "first_assertion_id", "second": "second_assertion_id"},
         ),
+        **_research(raw, vocabulary),
         vocabulary=vocabulary,
         root=raw.root,
     )
