@@ -1,0 +1,46 @@
+"""Notebook parameters checked against the vocabulary and the evidence, with one-line errors."""
+
+from __future__ import annotations
+
+import pytest
+
+import massage_evidence as me
+from massage_evidence import ParameterError
+from massage_evidence.parameters import check, check_parameters, expand
+
+
+@pytest.fixture(scope="module")
+def ev() -> me.Evidence:
+    return me.load()
+
+
+def test_a_vocabulary_parameter_takes_the_fields_terms(ev):
+    assert check(ev, "condition", "sciatica") == "sciatica"
+    with pytest.raises(ParameterError) as error:
+        check(ev, "condition", "sciatika")
+    message = str(error.value)
+    assert "\n" not in message
+    assert message.startswith("unknown condition 'sciatika' (did you mean 'sciatica'?); allowed: ")
+    assert "new_localized_injury" in message
+
+
+def test_an_id_parameter_takes_the_ids_of_the_evidence(ev):
+    assert check(ev, "source", "harvard-massage-back-on-feet") == "harvard-massage-back-on-feet"
+    with pytest.raises(ParameterError, match=r"^unknown source '\.\./\.\./etc'; allowed: webmd-"):
+        check(ev, "source", "../../etc")
+
+
+def test_other_parameters_pass_unchecked(ev):
+    check_parameters(ev, top=12, comparator="acupuncture")
+    with pytest.raises(ParameterError, match="unknown comparator 'chiropractic'"):
+        check_parameters(ev, top=12, comparator="chiropractic")
+
+
+def test_the_wildcard_stands_for_every_value_the_evidence_uses(ev):
+    assert expand(ev, "source", "*") == list(ev.sources["source_id"])
+    comparators = expand(ev, "comparator", "*")
+    assert set(comparators) == set(ev.claims["comparator"].dropna().astype(str))
+    assert comparators == [t for t in ev.vocabulary.terms("comparator") if t in comparators]
+    assert expand(ev, "condition", "sciatica") == ["sciatica"]
+    with pytest.raises(ParameterError, match="top takes no '\\*'"):
+        expand(ev, "top", "*")
