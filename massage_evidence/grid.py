@@ -1,0 +1,172 @@
+"""The report grid: every notebook × its declared parameter sets, checked before anything runs.
+
+A notebook declares its parameter sets in its own metadata, so adding a notebook and its reports
+is a change to one file:
+
+    "metadata": {"massage_evidence": {"parameter_sets": [{"condition": "sciatica"}, ...]}}
+
+A notebook that declares none gives one report with its defaults. The value `*` stands for every
+value the evidence uses (see `parameters.expand`). Each set is checked against the notebook's
+`parameters` cell (unknown names) and against the vocabulary and the evidence (unknown values), so
+that a wrong value is refused with one line before any kernel starts. Notebooks are read as plain
+JSON and their parameters cell with `ast`: nothing here imports nbformat or starts a process.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import hashlib
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import parameters as params
+from .errors import ParameterError, ReportError
+from .evidence import Evidence
+
+METADATA_KEY = "massage_evidence"
+PARAMETERS_TAG = "parameters"
+SCALARS = (str, int, float, bool)
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """A notebook of the grid: its file, title, parameter defaults and declared parameter sets."""
+
+    path: Path
+    title: str
+    defaults: dict[str, Any]
+    parameter_sets: list[dict[str, Any]]
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+@dataclass(frozen=True)
+class Report:
+    """One notebook with one parameter set, and the safe name its output files take."""
+
+    notebook: Notebook
+    parameters: dict[str, Any] = field(hash=False)
+    slug: str
+
+
+def slugify(text: str) -> str:
+    """Lowercase letters, digits and single hyphens only: safe as a file name anywhere."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
+
+
+def slug(notebook: str, parameters: dict[str, Any]) -> str:
+    """The report's name: the notebook's, then each parameter value, joined by `--`."""
+    parts = [slugify(notebook) or "notebook"]
+    for value in parameters.values():
+        text = json.dumps(value) if not isinstance(value, str) else value
+        parts.append(slugify(text) or hashlib.sha256(text.encode()).hexdigest()[:8])
+    return "--".join(parts)
+
+
+def _defaults(path: Path, cells: list[dict[str, Any]]) -> dict[str, Any]:
+    """The names and literal defaults assigned in the cell tagged `parameters`."""
+    cell = next((c for c in cells if PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])), None)
+    if cell is None:
+        return {}
+    source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    defaults: dict[str, Any] = {}
+    try:
+        tree = ast.parse(source)
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                target, value = node.target, node.value
+            else:
+                continue
+            if isinstance(target, ast.Name):
+                defaults[target.id] = ast.literal_eval(value)
+    except (SyntaxError, ValueError) as error:
+        message = f"{path}: the parameters cell must assign literal defaults ({error})"
+        raise ReportError(message) from None
+    return defaults
+
+
+def _title(cells: list[dict[str, Any]], fallback: str) -> str:
+    for cell in cells[:1]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        for line in source.splitlines():
+            if cell["cell_type"] == "markdown" and line.startswith("#"):
+                return line.lstrip("#").strip()
+    return fallback
+
+
+def read_notebook(path: Path) -> Notebook:
+    """Read one notebook's title, parameter defaults and declared parameter sets."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        cells = data["cells"]
+    except (OSError, ValueError, KeyError) as error:
+        raise ReportError(f"{path}: not a readable notebook ({error})") from error
+    declared = data.get("metadata", {}).get(METADATA_KEY, {}).get("parameter_sets", [{}])
+    if not isinstance(declared, list) or not all(isinstance(s, dict) for s in declared):
+        raise ParameterError(
+            f"{path}: metadata {METADATA_KEY}.parameter_sets must be a list of objects"
+        )
+    return Notebook(path, _title(cells, path.stem), _defaults(path, cells), declared)
+
+
+def notebooks(folder: Path) -> list[Notebook]:
+    """Every notebook in `folder`, by file name."""
+    return [read_notebook(path) for path in sorted(folder.glob("*.ipynb"))]
+
+
+def _check_value(ev: Evidence, notebook: Notebook, name: str, value: object) -> None:
+    where = notebook.path.name
+    if name not in notebook.defaults:
+        known = sorted(notebook.defaults)
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        allowed = ", ".join(known) or "none"
+        raise ParameterError(f"{where}: unknown parameter {name!r}{hint}; allowed: {allowed}")
+    if params.is_checked(ev, name):
+        try:
+            params.check(ev, name, value)
+        except ParameterError as error:
+            raise ParameterError(f"{where}: {error}") from None
+        return
+    default = notebook.defaults[name]
+    if not isinstance(value, SCALARS) or (
+        default is not None
+        and type(value) is not type(default)
+        and not (type(default) is float and type(value) is int)
+    ):
+        kind = type(default).__name__ if default is not None else "a number, text or true/false"
+        raise ParameterError(f"{where}: parameter {name} must be {kind}, not {value!r}")
+
+
+def reports(ev: Evidence, notebooks: list[Notebook]) -> list[Report]:
+    """Every report of the grid, checked; raises ParameterError at the first wrong parameter."""
+    grid: list[Report] = []
+    seen: dict[str, Report] = {}
+    for notebook in notebooks:
+        for declared in notebook.parameter_sets:
+            try:
+                choices = [params.expand(ev, name, value) for name, value in declared.items()]
+            except ParameterError as error:
+                raise ParameterError(f"{notebook.path.name}: {error}") from None
+            for values in itertools.product(*choices):
+                chosen = dict(zip(declared, values, strict=True))
+                for name, value in chosen.items():
+                    _check_value(ev, notebook, name, value)
+                report = Report(notebook, chosen, slug(notebook.name, chosen))
+                if report.slug in seen:
+                    raise ParameterError(
+                        f"{notebook.path.name}: parameter sets {seen[report.slug].parameters} and "
+                        f"{chosen} give the same report name {report.slug!r}"
+                    )
+                seen[report.slug] = report
+                grid.append(report)
+    return grid
