@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: reports test lint format benchmarks clean
+.PHONY: reports notebooks test lint format benchmarks clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,8 +13,12 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-reports: $(STAMP)  ## render every report from the bundled evidence
-	$(BIN)/massage-evidence summary
+reports: $(STAMP)  ## render every report from the bundled evidence into reports/ (offline HTML + index)
+	$(BIN)/massage-evidence reports
+
+notebooks: $(STAMP)  ## re-run the notebooks in place, keeping the outputs of their defaults for nbval
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.record_timing=False notebooks/*.ipynb
 
 test: $(STAMP)  ## lint, then every test
 	$(BIN)/ruff check .
@@ -27,6 +31,7 @@ format: $(STAMP)
 
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/load.py
+	$(BIN)/python benchmarks/batch.py
 
 clean:
-	rm -rf $(VENV) reports/*.html reports/notebooks reports/assets
+	rm -rf $(VENV) reports/*.html reports/notebooks reports/assets reports/.receipts

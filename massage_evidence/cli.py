@@ -9,7 +9,14 @@ from collections.abc import Sequence
 from . import store
 from .errors import EvidenceError, ParameterError, ReportError
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -46,7 +53,43 @@ def _summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _reports(args: argparse.Namespace) -> int:
+    from .reports import FAILED, RENDERED, UP_TO_DATE, render
+
+    try:
+        batch = render(
+            args.out,
+            notebooks=args.notebooks,
+            evidence=args.evidence,
+            corpus=args.corpus,
+            only=args.only,
+            force=args.force,
+            include_code=args.include_code,
+            jobs=args.jobs,
+            timeout=args.timeout,
+            progress=not args.quiet,
+        )
+    except KeyboardInterrupt:
+        print(
+            "massage-evidence: interrupted; finished reports are kept, "
+            "run the same command again to render the rest",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    chosen = [e for e in batch.entries if e.selected]
+    failed = [e for e in chosen if e.status == FAILED]
+    for entry in failed:
+        print(f"failed: {entry.report.slug}: {entry.reason}", file=sys.stderr)
+    if not args.quiet or failed:
+        counts = {s: sum(e.status == s for e in chosen) for s in (RENDERED, UP_TO_DATE, FAILED)}
+        summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+        print(f"{len(chosen)} reports: {summary}; index: {batch.index}")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
+    from .reports import DEFAULT_TIMEOUT
+
     main = argparse.ArgumentParser(
         prog="massage-evidence",
         description="Evidence about massage for back pain: validate, summarise, render reports.",
@@ -67,6 +110,43 @@ def parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="validate and print counts per source/category")
     evidence_options(summary)
     summary.set_defaults(run=_summary)
+    reports = commands.add_parser(
+        "reports",
+        help="render every notebook for every parameter set into offline HTML reports",
+        description="Render the grid (every notebook x its declared parameter sets) into offline "
+        "HTML reports with an index. Only reports whose notebook, parameters, evidence or code "
+        "changed are rendered again. Exit 0 when every report rendered, 1 when one failed, 2 "
+        "when a parameter or the evidence is wrong (nothing is run).",
+    )
+    evidence_options(reports)
+    reports.add_argument("--out", metavar="DIR", help="output folder (default: reports/)")
+    reports.add_argument(
+        "--notebooks", metavar="DIR", help="folder of notebooks (default: the bundled notebooks/)"
+    )
+    reports.add_argument(
+        "--only", metavar="PATTERN", help="render only the reports whose name matches this glob"
+    )
+    reports.add_argument("--force", action="store_true", help="render even up-to-date reports")
+    reports.add_argument(
+        "--include-code", action="store_true", help="show the code cells (hidden by default)"
+    )
+    reports.add_argument(
+        "--jobs",
+        type=_positive_int,
+        metavar="N",
+        help="reports rendered at once (default: all cores)",
+    )
+    reports.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"the longest any one cell may run (default: {DEFAULT_TIMEOUT:g})",
+    )
+    reports.add_argument(
+        "--quiet", action="store_true", help="no progress bar; print only failures"
+    )
+    reports.set_defaults(run=_reports)
     return main
 
 

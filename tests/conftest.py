@@ -33,3 +33,19 @@ def mini(tmp_path: Path) -> Path:
     shutil.copytree(MINI, root)
     shutil.copy(EVIDENCE / "vocabulary.yaml", root / "evidence" / "vocabulary.yaml")
     return root
+
+
+# Two real reports (one notebook with a condition, one with a source): a small, fast batch that
+# still runs the whole pipeline.
+SMALL_BATCH = "0[24]-*--[nh]*"
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory):
+    """The small batch of real reports, rendered once per session into a temporary folder."""
+    from massage_evidence import reports
+
+    out = tmp_path_factory.mktemp("reports")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MASSAGE_EVIDENCE_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
+        return reports.render(out, only=SMALL_BATCH, progress=False)

@@ -23,7 +23,10 @@ def ev() -> me.Evidence:
 
 def write_notebook(folder: Path, name: str, parameters: str, sets: list | None = None) -> Path:
     """A minimal notebook: a title, a parameters cell, and its declared parameter sets."""
-    metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3"}}
+    metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    }
     if sets is not None:
         metadata["massage_evidence"] = {"parameter_sets": sets}
     cells = [
