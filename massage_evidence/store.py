@@ -111,12 +111,49 @@ def _read_text(path: Path) -> str:
     return path.read_text(encoding="utf-8-sig")
 
 
+_STR, _NULL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null"
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+def _construct(loader: Any, node: yaml.Node, built: dict[int, Any]) -> Any:
+    """The node's value, as the safe loader builds it.
+
+    Text, nulls, lists and mappings with text keys are built here, the rest by the loader:
+    its generic path costs more than parsing the text, which matters at 100k claims. A node met
+    again through an alias gives the same object, as in the loader.
+    """
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == _STR:
+            return node.value
+        return None if node.tag == _NULL else loader.construct_object(node, deep=True)
+    if id(node) in built:
+        return built[id(node)]
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+        items: list[Any] = []
+        built[id(node)] = items
+        items.extend(_construct(loader, item, built) for item in node.value)
+        return items
+    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+        mapping: dict[str, Any] = {}
+        built[id(node)] = mapping
+        for key, value in node.value:
+            if not (isinstance(key, yaml.ScalarNode) and key.tag == _STR):
+                del built[id(node)]
+                return loader.construct_object(node, deep=True)
+            if isinstance(value, yaml.ScalarNode) and value.tag == _STR:
+                mapping[key.value] = value.value  # most values: text, built without a call
+            else:
+                mapping[key.value] = _construct(loader, value, built)
+        return mapping
+    return loader.construct_object(node, deep=True)
+
+
 def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
     """Parse one YAML document safely; return the data and its node tree (for line numbers)."""
     loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        data = _construct(loader, node, {}) if node is not None else None
     finally:
         loader.dispose()
     return data, node

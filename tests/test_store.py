@@ -1,0 +1,79 @@
+"""Reading YAML: the fast construction gives exactly what the safe loader gives."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import yaml
+
+from massage_evidence.store import parse_yaml
+
+from .conftest import EVIDENCE
+
+TRICKY = {
+    "scalars": "a: 1\nb: [1, 2.5, null, ~, true, no, 0o17, 017, 0x1f, 1_000, 1:20, .inf, -.nan]\n",
+    "dates": "d: 2012-06-24\nt: 2001-12-14t21:59:43.10-05:00\ns: '2012-06-24'\n",
+    "merge key": "base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n",
+    "non-text keys": "1: one\n2: two\nnull: none\n",
+    "duplicate key": "a: 1\na: 2\n",
+    "explicit tags": "x: !!int '12'\ny: !!float '1'\nz: !!str 12\n",
+    "set": "!!set {a, b}\n",
+    "omap": "!!omap [a: 1, b: 2]\n",
+    "binary": "!!binary aGVsbG8=\n",
+    "nested": "- a\n- {b: [c, {d: e}], f: |\n    block\n}\n",
+    "unhashable key": "? [1, 2]\n: v\n",
+    "text tag on a list": "!!str [a]\n",
+    "map tag on a list": "!!map [a]\n",
+    "unknown tag": "a: {b: !custom 1}\n",
+}
+
+
+def _same(left: object, right: object) -> bool:
+    if isinstance(left, float) and math.isnan(left):
+        return isinstance(right, float) and math.isnan(right)
+    if type(left) is not type(right):
+        return False
+    if isinstance(left, dict):
+        return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
+    if isinstance(left, list):
+        return len(left) == len(right) and all(map(_same, left, right))
+    return left == right
+
+
+def _safe_load(text: str) -> tuple[str, object]:
+    try:
+        return "value", yaml.load(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError as error:
+        return "error", type(error).__name__
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *TRICKY.values(),
+        *(p.read_text(encoding="utf-8") for p in sorted(EVIDENCE.rglob("*.yaml"))),
+    ],
+    ids=[*TRICKY, *(p.relative_to(EVIDENCE).as_posix() for p in sorted(EVIDENCE.rglob("*.yaml")))],
+)
+def test_parse_yaml_builds_what_the_safe_loader_builds(text: str):
+    expected = _safe_load(text)
+    try:
+        found: tuple[str, object] = "value", parse_yaml(text)[0]
+    except yaml.YAMLError as error:
+        found = "error", type(error).__name__
+    assert found[0] == expected[0]
+    assert _same(found[1], expected[1]) if found[0] == "value" else found == expected
+
+
+def test_aliases_give_the_same_object_and_may_be_recursive():
+    shared = parse_yaml("a: &x [1, 2]\nb: *x\n")[0]
+    assert shared["a"] is shared["b"]
+    looped = parse_yaml("&m {self: *m, items: &l [*l]}\n")[0]
+    assert looped["self"] is looped and looped["items"][0] is looped["items"]
+
+
+def test_parse_yaml_returns_the_node_tree_for_line_numbers():
+    data, node = parse_yaml("- id: a\n  quote: x\n- id: b\n")
+    assert data == [{"id": "a", "quote": "x"}, {"id": "b"}]
+    assert node is not None and [item.start_mark.line for item in node.value] == [0, 2]
