@@ -146,6 +146,7 @@ def _research(raw: store.RawEvidence, vocabulary: Vocabulary) -> dict[str, pd.Da
     }
 
 
+@store.gc_paused()
 def tables(raw: store.RawEvidence, vocabulary: Vocabulary) -> Evidence:
     """Turn validated raw records into the typed tables of `Evidence`."""
     sources = [r.data for r in raw.sources]

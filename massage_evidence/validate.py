@@ -18,7 +18,7 @@ import pandera.pandas as pa
 from . import schema
 from .errors import Problem, QuantityError
 from .quantities import parse
-from .store import RawEvidence, Record, sha256_of
+from .store import RawEvidence, Record, gc_paused, sha256_of
 from .vocabulary import Vocabulary
 
 TYPE_NAMES = {
@@ -418,6 +418,7 @@ def _check_table_references(
     return problems
 
 
+@gc_paused()
 def problems(raw: RawEvidence, corpus: Path | None = None) -> list[Problem]:
     """Every problem in the evidence read into `raw`; texts are checked when `corpus` is given."""
     found = list(raw.problems)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import math
 
 import pytest
 import yaml
 
-from massage_evidence.store import parse_yaml
+from massage_evidence.store import gc_paused, parse_yaml
 
 from .conftest import EVIDENCE
 
@@ -71,6 +72,19 @@ def test_aliases_give_the_same_object_and_may_be_recursive():
     assert shared["a"] is shared["b"]
     looped = parse_yaml("&m {self: *m, items: &l [*l]}\n")[0]
     assert looped["self"] is looped and looped["items"][0] is looped["items"]
+
+
+def test_gc_paused_restores_the_collector_as_it_was():
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), gc_paused():
+        raise ValueError
+    assert gc.isenabled()
 
 
 def test_parse_yaml_returns_the_node_tree_for_line_numbers():
