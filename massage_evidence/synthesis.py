@@ -8,6 +8,7 @@ order, so the same evidence always gives the same tables.
 from __future__ import annotations
 
 import difflib
+from collections import defaultdict
 from numbers import Integral
 
 import numpy as np
@@ -57,8 +58,15 @@ def _tally(claims: pd.DataFrame, by: str, field: str, terms: list[str]) -> pd.Da
     return counts
 
 
-def _joined(values: pd.Series) -> str:
-    return ", ".join(sorted(set(values)))
+def _joined(claims: pd.DataFrame, column: str) -> pd.Series:
+    """Per assertion, the distinct values of `column`, sorted and joined by commas."""
+    values: defaultdict[str, set[str]] = defaultdict(set)
+    for assertion, value in zip(
+        claims["assertion_id"].tolist(), claims[column].tolist(), strict=True
+    ):
+        values[assertion].add(value)
+    joined = {assertion: ", ".join(sorted(group)) for assertion, group in values.items()}
+    return pd.Series(joined, dtype="string")
 
 
 def _support(ev: Evidence, claims: pd.DataFrame) -> pd.DataFrame:
@@ -73,8 +81,8 @@ def _support(ev: Evidence, claims: pd.DataFrame) -> pd.DataFrame:
             "support": pd.Series(label, index=sources.index, dtype=ev.vocabulary.dtype("support")),
             "sources": sources.astype("int64"),
             "claims": groups.size().astype("int64"),
-            "source_ids": groups["source_id"].agg(_joined).astype("string"),
-            "claim_ids": groups["claim_id"].agg(_joined).astype("string"),
+            "source_ids": _joined(claims, "source_id"),
+            "claim_ids": _joined(claims, "claim_id"),
         }
     )
     vocabulary = ev.vocabulary
