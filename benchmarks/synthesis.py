@@ -1,0 +1,191 @@
+"""Load, validate and consensus on synthetic evidence: 10k claims over 500 sources, 100k over 5k.
+
+The evidence is generated from the real vocabulary, with a synthetic text per source written to a
+temporary corpus, so quotes, offsets and checksums are real and validation checks them all. Each
+size gets a fresh validation cache, so `load()` really validates. Both sizes run in this one
+process, one after the other; the ratio shows how the cost grows with 10x the data
+(goal: 100k claims loaded, validated and summarised in at most 15 s; ratio at most 12).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import random
+import tempfile
+import time
+from pathlib import Path
+
+import massage_evidence as me
+from massage_evidence import schema, store, validate
+from massage_evidence.evidence import CACHE_ENV, tables
+from massage_evidence.quantities import parse
+from massage_evidence.vocabulary import Vocabulary
+
+SIZES = ((500, 10_000), (5_000, 100_000))
+CLAIMS_PER_ASSERTION = 5
+QUANTITIES = {
+    "sessions_to_relief": "2-3 sessions",
+    "time_to_benefit": "up to four weeks",
+    "soreness_duration": "a day or two",
+    "visit_frequency": "about twice a month",
+}
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def generate(root: Path, sources: int, claims: int, vocabulary: Vocabulary) -> None:
+    """Write an evidence folder (`root/evidence`) and its corpus (`root/corpus`)."""
+    rng = random.Random(sources)
+    evidence, corpus = root / "evidence", root / "corpus"
+    (evidence / "claims").mkdir(parents=True)
+    corpus.mkdir()
+    terms = {field: vocabulary.terms(field) for field in vocabulary.fields}
+    labels = {field: vocabulary.labels(field) for field in vocabulary.fields}
+    (evidence / "vocabulary.yaml").write_bytes(
+        (store.evidence_dir() / "vocabulary.yaml").read_bytes()
+    )
+    assertions = claims // CLAIMS_PER_ASSERTION
+    lines = []
+    for a in range(assertions):
+        category = terms["category"][a % len(terms["category"])]
+        lines += [
+            f"- id: a{a}",
+            f"  statement: Synthetic assertion {a}.",
+            f"  category: {category}",
+        ]
+    (evidence / "assertions.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines = []
+    for t in range(assertions // 20):
+        lines += [
+            f"- id: t{t}",
+            f"  first: a{2 * t}",
+            f"  second: a{2 * t + 1}",
+            f"  kind: {rng.choice(terms['tension_kind'])}",
+            f"  reason: Synthetic tension {t}.",
+        ]
+    (evidence / "tensions.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    source_lines = []
+    per_source = claims // sources
+    for s in range(sources):
+        source_id = f"s{s}"
+        sentences, records, offset = [], [], 0
+        for c in range(per_source):
+            intervention = rng.choice(terms["intervention"])
+            condition = rng.choice(terms["condition"])
+            quantity = rng.choice([None, None, None, *QUANTITIES])
+            quote = (
+                f"Claim {c} of source {s}: {labels['intervention'][intervention]} helps "
+                f"{labels['condition'][condition]}"
+            )
+            if quantity:
+                quote += f" in {QUANTITIES[quantity]}"
+            quote += "."
+            sentences.append(quote)
+            start, end = offset, offset + len(quote)
+            offset = end + 1
+            if quantity:
+                parsed = parse(QUANTITIES[quantity])
+                low, high = (json.dumps(v) for v in (parsed.min, parsed.max))
+                quantities = (
+                    f"\n      - {{quantity: {quantity}, min: {low}, max: {high}, "
+                    f"unit: {parsed.unit}, text: {_q(QUANTITIES[quantity])}}}"
+                )
+            else:
+                quantities = " []"
+            records.append(
+                f"  - id: {source_id}-c{c}\n"
+                f"    quote: {_q(quote)}\n"
+                f"    start: {start}\n"
+                f"    end: {end}\n"
+                f"    statement: Synthetic claim {c} of source {s}.\n"
+                f"    category: {rng.choice(terms['category'])}\n"
+                f"    intervention: {intervention}\n"
+                f"    condition: {condition}\n"
+                f"    comparator: {rng.choice([*terms['comparator'], 'null', 'null'])}\n"
+                f"    outcome: {rng.choice([*terms['outcome'], 'null'])}\n"
+                f"    direction: {rng.choice([*terms['direction'], 'null'])}\n"
+                f"    quantities:{quantities}\n"
+                f"    hedge: {rng.choice(terms['hedge'])}\n"
+                f"    attributed_to: {rng.choice(['article', f'p{s}a', f'p{s}b'])}\n"
+                f"    basis: {rng.choice(terms['basis'])}\n"
+                f"    assertion: a{rng.randrange(assertions)}\n"
+            )
+        text = "\n".join(sentences) + "\n"
+        file = f"{s:05d}.txt"
+        (corpus / file).write_text(text, encoding="utf-8")
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        source_lines.append(
+            f"- id: {source_id}\n  file: {file}\n  sha256: {digest}\n"
+            f"  title: Synthetic source {s}\n  publisher: null\n  published: 2020-01-01\n"
+            f"  kind: {terms['source_kind'][0]}\n  people:\n"
+            f"    - {{id: p{s}a, name: Person A{s}, role: null, affiliation: null}}\n"
+            f"    - {{id: p{s}b, name: Person B{s}, role: therapist, affiliation: null}}\n"
+        )
+        claims_file = f"source: {source_id}\nclaims:\n" + "".join(records)
+        (evidence / "claims" / f"{source_id}.yaml").write_text(claims_file, encoding="utf-8")
+    (evidence / "sources.yaml").write_text("".join(source_lines), encoding="utf-8")
+    for table in schema.TABLES.values():  # tables this benchmark does not fill stay empty
+        if table.file and not (evidence / table.file).exists():
+            (evidence / table.file).write_text("[]\n", encoding="utf-8")
+
+
+def timed(function, *args, **kwargs):
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def measure(root: Path) -> dict[str, float]:
+    """Seconds per step. `load` is what a user waits for; its three steps are then timed again
+    one by one, to show where the time goes."""
+    os.environ[CACHE_ENV] = str(root / "cache")  # fresh: validation really runs
+    evidence, corpus = root / "evidence", root / "corpus"
+    ev, load = timed(me.load, evidence, corpus=corpus)
+    _, consensus = timed(me.consensus, ev)
+    vocabulary = ev.vocabulary
+    del ev
+    gc.collect()
+    raw, read = timed(store.read, evidence)
+    found, checked = timed(validate.problems, raw, corpus)
+    assert not found, found[:5]
+    _, built = timed(tables, raw, vocabulary)
+    return {
+        "load (fresh cache)": load,
+        "  read files": read,
+        "  validate": checked,
+        "  build tables": built,
+        "consensus": consensus,
+        "load + consensus": load + consensus,
+    }
+
+
+def main() -> None:
+    vocabulary = Vocabulary.from_mapping(store.read().vocabulary)
+    results = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for sources, claims in SIZES:
+            root = Path(scratch) / f"{claims}"
+            _, generated = timed(generate, root, sources, claims, vocabulary)
+            print(f"generated {claims} claims over {sources} sources in {generated:.1f} s")
+            results.append(measure(root))
+    small, large = results
+    names = [f"{claims // 1000}k claims" for _, claims in SIZES]
+    print(f"\n{'step':<22}{names[0]:>12}{names[1]:>13}{'ratio':>8}")
+    for step in small:
+        print(
+            f"{step:<22}{small[step]:>11.2f}s{large[step]:>12.2f}s{large[step] / small[step]:>8.1f}"
+        )
+    total, ratio = large["load + consensus"], large["load + consensus"] / small["load + consensus"]
+    print(
+        f"\n100k load + consensus: {total:.1f} s (goal <= 15 s); growth {ratio:.1f}x (goal <= 12x)"
+    )
+
+
+if __name__ == "__main__":
+    main()
