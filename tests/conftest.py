@@ -26,13 +26,23 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("MASSAGE_EVIDENCE_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
-@pytest.fixture()
-def mini(tmp_path: Path) -> Path:
-    """A copy of the small fixture evidence (with the real vocabulary) and its corpus."""
-    root = tmp_path / "mini"
+def copy_mini(folder: Path) -> Path:
+    """Copy the small fixture evidence (with the real vocabulary) and its corpus into `folder`."""
+    root = folder / "mini"
     shutil.copytree(MINI, root)
     shutil.copy(EVIDENCE / "vocabulary.yaml", root / "evidence" / "vocabulary.yaml")
     return root
+
+
+@pytest.fixture(scope="session")
+def mini_factory():
+    return copy_mini
+
+
+@pytest.fixture()
+def mini(tmp_path: Path) -> Path:
+    """A copy of the small fixture evidence (with the real vocabulary) and its corpus."""
+    return copy_mini(tmp_path)
 
 
 # Two real reports (one notebook with a condition, one with a source): a small, fast batch that
