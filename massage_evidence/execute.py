@@ -1,7 +1,10 @@
 """Rendering one report, in a worker process: papermill executes, nbconvert exports.
 
 Both are used through their Python APIs and imported once per worker, not once per report (a
-fresh `import nbformat` alone costs over a second here). The executed notebook is made
+fresh `import nbformat` alone costs over a second here). Each worker keeps one kernel started
+ahead: it boots, and imports the package, while the worker renders the current report, so a
+report does not wait for its kernel (it is a fresh kernel all the same: nothing is reused from
+one report to the next, and the warm-up binds no name). The executed notebook is made
 deterministic before anything is written: papermill's and nbclient's timestamps, durations and
 paths are dropped and the injected-parameters cell gets a fixed id. Every file is written to a
 temporary name and renamed into place; the receipt, written last, marks the report complete.
@@ -24,6 +27,11 @@ TEMPLATE = "report"
 KERNEL = "python3"
 INJECTED_TAG = "injected-parameters"
 FIGURE_KEY = "massage_evidence"
+KERNEL_ARGUMENTS = [
+    "--HistoryManager.hist_file=:memory:",
+    "--IPKernelApp.exec_lines=import massage_evidence.display, massage_evidence.figures",
+    "--IPKernelApp.exec_lines=del massage_evidence",
+]
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,41 @@ def _quiet_kernel_manager() -> type:
     return QuietKernelManager
 
 
+def _start_kernel(cwd: Path) -> Any:
+    """A kernel launched in `cwd`; this returns at once, while the kernel boots."""
+    from jupyter_core.utils import run_sync
+
+    manager = _quiet_kernel_manager()(kernel_name=KERNEL)
+    run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
+    return manager
+
+
+def _stop_kernel(manager: Any) -> None:
+    from jupyter_core.utils import run_sync
+
+    if run_sync(manager.is_alive)():
+        run_sync(manager.shutdown_kernel)(now=True)
+    else:
+        run_sync(manager.cleanup_resources)()
+
+
+_spare: dict[Path, Any] = {}
+
+
+def _kernel(cwd: Path) -> Any:
+    """The kernel started ahead for `cwd` (or a new one), and another started for the next."""
+    ready = _spare.pop(cwd, None)
+    for other in list(_spare):
+        _stop_kernel(_spare.pop(other))
+    _spare[cwd] = _start_kernel(cwd)
+    return ready if ready is not None else _start_kernel(cwd)
+
+
+def _stop_spare() -> None:
+    while _spare:
+        _stop_kernel(_spare.popitem()[1])
+
+
 def publish(path: Path, content: str | bytes) -> None:
     """Write atomically, readable by everyone like any generated document (not 0600)."""
     write_atomic(path, content)
@@ -158,6 +201,7 @@ def render(job: Job) -> Outcome:
     notebook = Path(job.notebook)
     partial = where["notebook"].with_name(f".{job.slug}.partial.ipynb")
     partial.parent.mkdir(parents=True, exist_ok=True)
+    kernel = _kernel(notebook.parent)
     try:
         nb = papermill.execute_notebook(
             notebook,
@@ -168,7 +212,7 @@ def render(job: Job) -> Outcome:
             request_save_on_cell_execute=False,
             execution_timeout=job.timeout,
             cwd=notebook.parent,
-            kernel_manager_class=_quiet_kernel_manager(),
+            km=kernel,
         )
         resources = {
             "metadata": {"name": job.title},
@@ -191,6 +235,7 @@ def render(job: Job) -> Outcome:
             where["notebook"].unlink(missing_ok=True)
         outcome = Outcome(job.slug, "failed", _reason(error, job.timeout))
     finally:
+        _stop_kernel(kernel)
         partial.unlink(missing_ok=True)
     receipt = {"digest": job.digest, **asdict(outcome)}
     publish(where["receipt"], json.dumps(receipt, indent=1, sort_keys=True) + "\n")
@@ -201,9 +246,11 @@ def start_worker(environment: dict[str, str]) -> None:
     """Prepare a worker process: the kernels' environment, and the imports every report needs."""
     import logging
     import signal
+    from multiprocessing.util import Finalize
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     os.environ.update(environment)
     logging.getLogger("papermill").addHandler(logging.NullHandler())  # failures are outcomes
+    Finalize(None, _stop_spare, exitpriority=10)
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
