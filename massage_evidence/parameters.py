@@ -2,10 +2,10 @@
 a notebook.
 
 The parameter's name says what it takes. A parameter named after a vocabulary field
-(`condition`, `comparator`, `category`, …) takes that field's terms; `source`, `assertion` and
-`claim` take the ids of the evidence. A wrong value raises a one-line ParameterError naming the
-allowed values. `expand` turns the wildcard `*` of a declared parameter set into every value the
-evidence uses.
+(`condition`, `comparator`, `category`, …) takes that field's terms; `source` and `claim` take the
+ids of the evidence, and `assertion` the ids of the audited assertions (`evidence/audit.yaml`) or
+`all` of them. A wrong value raises a one-line ParameterError naming the allowed values. `expand`
+turns the wildcard `*` of a declared parameter set into every value the evidence uses.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from .errors import ParameterError
 from .evidence import Evidence
 
 EVERY = "*"
+ALL = "all"
 ID_DOMAINS = {
     "source": ("sources", "source_id"),
-    "assertion": ("assertions", "assertion_id"),
+    "assertion": ("audit", "assertion_id"),
     "claim": ("claims", "claim_id"),
 }
+WORDS = {"assertion": [ALL]}  # values an id parameter takes besides the ids
 
 
 def is_checked(ev: Evidence, name: str) -> bool:
@@ -32,7 +34,7 @@ def allowed(ev: Evidence, name: str) -> list[str]:
     """Every value parameter `name` may take, in vocabulary or evidence order."""
     if name in ID_DOMAINS:
         table, column = ID_DOMAINS[name]
-        return [str(value) for value in getattr(ev, table)[column]]
+        return [*WORDS.get(name, []), *(str(value) for value in getattr(ev, table)[column])]
     return ev.vocabulary.terms(name)
 
 

@@ -44,3 +44,16 @@ def test_the_wildcard_stands_for_every_value_the_evidence_uses(ev):
     assert expand(ev, "condition", "sciatica") == ["sciatica"]
     with pytest.raises(ParameterError, match="top takes no '\\*'"):
         expand(ev, "top", "*")
+
+
+def test_an_assertion_is_an_audited_one_or_all(ev):
+    audited = list(ev.audit["assertion_id"])
+    assert check(ev, "assertion", "all") == "all"
+    assert check(ev, "assertion", audited[0]) == audited[0]
+    assert expand(ev, "assertion", "*") == ["all", *audited]
+    unaudited = next(a for a in ev.assertions["assertion_id"] if a not in audited)
+    with pytest.raises(ParameterError) as error:
+        check(ev, "assertion", unaudited)
+    message = str(error.value)
+    assert message.startswith(f"unknown assertion {unaudited!r}")
+    assert message.endswith(f"; allowed: all, {', '.join(audited)}") and "\n" not in message
