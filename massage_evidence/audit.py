@@ -2,14 +2,21 @@
 
 `results` gives the reported results of `evidence/studies.yaml` as one tidy table; `audit` gives
 one row per audited assertion (`evidence/audit.yaml`): the articles' quotes, the research
-results the verdict rests on, and the verdict with its reason.
+results the verdict rests on, and the verdict with its reason. For one audited assertion, as a
+report shows it: `basis` (the results, tidy), `quotes` and `research` (the two sides, in words)
+and `verdict`. A figure the sources we hold do not give reads NOT_REPORTED, never a guess.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from .errors import ParameterError
 from .evidence import Evidence
+from .synthesis import claim_card
+
+NOT_REPORTED = "not reported in the sources we hold"
+EFFECT_TYPES = ("mean_difference", "standardised_mean_difference")
 
 RESULT_COLUMNS = (
     "study_id",
@@ -58,6 +65,8 @@ AUDIT_COLUMNS = (
     "result_ids",
     "research",
 )
+QUOTE_COLUMNS = ("claim_id", "quote", "said_by", "basis", "hedge", "source")
+RESEARCH_COLUMNS = ("result_id", "finding", "study", "figures", "grade_certainty", "provenance")
 
 
 def results(
@@ -92,33 +101,41 @@ def results(
     return table.loc[keep, list(RESULT_COLUMNS)].reset_index(drop=True)
 
 
-def _numbers(*values: float) -> list[str]:
+def format_numbers(*values: float) -> list[str]:
     """Figures printed alike, to the most decimals any of them has (-4.0 beside -2.9, not -4)."""
     decimals = max(len(f"{v:g}".partition(".")[2]) for v in values)
     return [f"{v:.{decimals}f}".replace("-", "−") for v in values]
 
 
-def _p(value: float) -> str:
+def format_p(value: float) -> str:
     """A P value as journals print it: .01, not 0.01."""
     return f"{value:g}".removeprefix("0")
 
 
-def _figures(row: pd.Series, ev: Evidence) -> str:
-    """The figures of one result in a short line; empty for a statement without figures."""
+def _estimate(row: pd.Series, ev: Evidence) -> list[str]:
+    """The figures of one result, without its certainty and provenance; empty for a statement.
+
+    An interval or P value that the result's estimate type calls for but the sources we hold do
+    not give reads NOT_REPORTED.
+    """
     parts = []
     if pd.notna(row["value"]):
         estimate = ev.vocabulary.label("estimate_type", row["estimate_type"])
         if pd.notna(row["ci_low"]):
-            value, low, high = _numbers(row["value"], row["ci_low"], row["ci_high"])
+            value, low, high = format_numbers(row["value"], row["ci_low"], row["ci_high"])
             parts.append(f"{estimate} {value}; 95% CI {low} to {high}")
+        elif row["estimate_type"] in EFFECT_TYPES:
+            parts.append(f"{estimate} {format_numbers(row['value'])[0]}; 95% CI {NOT_REPORTED}")
         else:
-            parts.append(f"{estimate} {_numbers(row['value'])[0]}")
+            parts.append(f"{estimate} {format_numbers(row['value'])[0]}")
     if pd.notna(row["arm_mean"]):
-        arm, comparator = _numbers(row["arm_mean"], row["comparator_mean"])
+        arm, comparator = format_numbers(row["arm_mean"], row["comparator_mean"])
         parts.append(f"means {arm} vs {comparator}")
     if pd.notna(row["p_value"]):
         relation = ev.vocabulary.label("p_relation", row["p_relation"])
-        parts.append(f"P {relation} {_p(row['p_value'])}")
+        parts.append(f"P {relation} {format_p(row['p_value'])}")
+    elif row["estimate_type"] == "group_means":
+        parts.append(f"P {NOT_REPORTED}")
     if pd.notna(row["range_low"]):
         low, high = (f"{v:g}" for v in (row["range_low"], row["range_high"]))
         parts.append(f"{low}% to {high}% of participants")
@@ -126,6 +143,12 @@ def _figures(row: pd.Series, ev: Evidence) -> str:
         parts.append(f"{row['participants']} participants")
     if pd.notna(row["studies"]):
         parts.append(f"{row['studies']} {'study' if row['studies'] == 1 else 'studies'}")
+    return parts
+
+
+def _figures(row: pd.Series, ev: Evidence) -> str:
+    """The figures of one result in a short line; empty for a statement without figures."""
+    parts = _estimate(row, ev)
     if pd.notna(row["certainty"]):
         certainty = ev.vocabulary.label("grade_certainty", row["certainty"]).lower()
         parts.append(f"{certainty} certainty")
@@ -182,3 +205,108 @@ def audit(ev: Evidence) -> pd.DataFrame:
             "results": "int64",
         }
     )
+
+
+def _audited(ev: Evidence, assertion_id: str) -> None:
+    """Raise a one-line ParameterError unless `assertion_id` is an audited assertion."""
+    audited = ev.audit["assertion_id"].tolist()
+    if assertion_id not in audited:
+        raise ParameterError(
+            f"unknown audited assertion {assertion_id!r}; allowed: {', '.join(audited)}"
+        )
+
+
+def basis(ev: Evidence, assertion_id: str) -> pd.DataFrame:
+    """The results the verdict on `assertion_id` rests on: rows of `results(ev)`, in the order of
+    `audit.yaml` (none for a claim no research measures)."""
+    _audited(ev, assertion_id)
+    links = ev.audit_results[ev.audit_results["assertion_id"] == assertion_id]
+    found = results(ev).set_index("result_id", drop=False)
+    return found.loc[links["result_id"].tolist()].reset_index(drop=True)
+
+
+def quotes(ev: Evidence, assertion_id: str) -> pd.DataFrame:
+    """The claims that make an audited assertion, as a report cites them: one row each, by source.
+
+    Columns are QUOTE_COLUMNS: `said_by` is the person and their role as the source states them,
+    or "the article"; `basis` and `hedge` are the vocabulary's labels, so that an expert's opinion
+    reads as "Expert opinion".
+    """
+    _audited(ev, assertion_id)
+    card = claim_card(ev, assertion_id)
+    said_by = [
+        "the article" if who == title else ", ".join(str(p) for p in (who, role) if pd.notna(p))
+        for who, role, title in zip(card["who"], card["role"], card["source_title"], strict=True)
+    ]
+    vocabulary = ev.vocabulary
+    table = pd.DataFrame(
+        {
+            "claim_id": card["claim_id"],
+            "quote": card["quote"],
+            "said_by": said_by,
+            "basis": [vocabulary.label("basis", term) for term in card["basis"]],
+            "hedge": [vocabulary.label("hedge", term) for term in card["hedge"]],
+            "source": card["source_title"],
+        }
+    )
+    return table.astype("string")
+
+
+def research(ev: Evidence, assertion_id: str) -> pd.DataFrame:
+    """The results an audited assertion's verdict rests on, as a report shows them: one row each.
+
+    Columns are RESEARCH_COLUMNS, all words: `figures` (the estimate type's label for a result
+    stated without figures), `grade_certainty` and `provenance` are the vocabulary's labels, a
+    secondary figure reading "As reported by a secondary source"; a missing interval, P value or
+    certainty reads NOT_REPORTED.
+    """
+    vocabulary = ev.vocabulary
+    rows = [
+        {
+            "result_id": row["result_id"],
+            "finding": row["finding"],
+            "study": row["study"],
+            "figures": "; ".join(_estimate(row, ev))
+            or vocabulary.label("estimate_type", row["estimate_type"]),
+            "grade_certainty": vocabulary.label("grade_certainty", row["certainty"])
+            if pd.notna(row["certainty"])
+            else NOT_REPORTED,
+            "provenance": vocabulary.label("provenance", row["provenance"]),
+        }
+        for _, row in basis(ev, assertion_id).iterrows()
+    ]
+    return pd.DataFrame(rows, columns=list(RESEARCH_COLUMNS)).astype("string")
+
+
+def _certainty(found: pd.DataFrame, ev: Evidence) -> str:
+    """The GRADE certainty of `found` in words: how many results each level rates, with its
+    definition, and how many have none in the sources we hold."""
+    if found.empty:
+        return "No result to rate: no research we hold measures this claim."
+    total = len(found)
+    sentences = []
+    for term in ev.vocabulary.terms("grade_certainty"):
+        count = int((found["certainty"] == term).sum())
+        if count:
+            label = ev.vocabulary.label("grade_certainty", term)
+            meaning = ev.vocabulary.definition("grade_certainty", term).rstrip(".")
+            sentences.append(f"{label} for {count} of the {total} results ({meaning}).")
+    missing = int(found["certainty"].isna().sum())
+    if missing:
+        sentences.append(f"{NOT_REPORTED.capitalize()} for {missing} of the {total} results.")
+    return " ".join(sentences)
+
+
+def verdict(ev: Evidence, assertion_id: str) -> dict[str, str]:
+    """What a report says of an audited assertion, field by field: the assertion id, the verdict
+    (label: definition, from the vocabulary), the reason, and the GRADE certainty in words."""
+    _audited(ev, assertion_id)
+    entry = ev.audit.set_index("assertion_id").loc[assertion_id]
+    term = str(entry["verdict"])
+    label = ev.vocabulary.label("verdict", term)
+    return {
+        "Assertion": assertion_id,
+        "Verdict": f"{label}: {ev.vocabulary.definition('verdict', term)}",
+        "Why": str(entry["reason"]),
+        "GRADE certainty": _certainty(basis(ev, assertion_id), ev),
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,19 @@ import pytest
 import yaml
 
 import massage_evidence as me
-from massage_evidence.audit import AUDIT_COLUMNS, RESULT_COLUMNS, audit, results
+from massage_evidence.audit import (
+    AUDIT_COLUMNS,
+    NOT_REPORTED,
+    QUOTE_COLUMNS,
+    RESEARCH_COLUMNS,
+    RESULT_COLUMNS,
+    audit,
+    basis,
+    quotes,
+    research,
+    results,
+    verdict,
+)
 
 from .conftest import EVIDENCE, REPO
 
@@ -293,3 +306,84 @@ def test_the_audit_works_on_other_evidence(mini: Path):
         "Mini trial: Less pain with massage than with rest at two weeks. "
         "[Mean difference −1.5; 95% CI −2.5 to −0.5; low certainty]"
     )
+
+
+def test_quotes_say_who_makes_each_claim_and_on_what_basis(ev):
+    table = quotes(ev, "relief-in-2-3-sessions-new-localized-injury")
+    assert tuple(table.columns) == QUOTE_COLUMNS
+    (row,) = table.itertuples()
+    assert (row.claim_id, row.said_by, row.basis) == (
+        "lifescript-024",
+        "Davis Reyes, physical therapist",
+        "Expert opinion",
+    )
+    article = quotes(ev, "massage-better-than-usual-care")
+    assert list(article["said_by"]) == ["the article"]
+    assert list(article["basis"]) == ["Research cited"]
+    for assertion in ev.audit["assertion_id"]:
+        claims = ev.claims[ev.claims["assertion_id"] == assertion]
+        assert set(quotes(ev, assertion)["quote"]) == set(claims["quote"])
+
+
+def test_research_gives_each_result_in_words_with_its_certainty_and_provenance(ev):
+    table = research(ev, "massage-better-than-no-treatment").set_index("result_id")
+    assert tuple(table.reset_index().columns) == RESEARCH_COLUMNS
+    assert list(table.index) == list(basis(ev, "massage-better-than-no-treatment")["result_id"])
+    assert set(table["provenance"]) == {"As reported by a secondary source"}
+    assert set(table["grade_certainty"]) == {NOT_REPORTED}
+    pooled = table.loc["cochrane-2015-inactive-pain-short", "figures"]
+    assert pooled == (
+        "Standardised mean difference (SMD) −0.75; 95% CI −0.90 to −0.60; "
+        "761 participants; 7 studies"
+    )
+    assert table.loc["cochrane-2015-inactive-function-long", "figures"] == (
+        "Statement without a figure"
+    )
+    usual_care = research(ev, "massage-better-than-usual-care").set_index("result_id")
+    assert usual_care.loc["cochrane-2015-active-pain-short", "grade_certainty"] == "Very low"
+    assert usual_care.loc["cochrane-2015-active-pain-short", "provenance"] == "Primary"
+    assert research(ev, "relief-up-to-4-weeks-widespread-pain").empty
+
+
+def test_a_figure_missing_from_the_sources_is_said_to_be_not_reported(ev):
+    table = ev.results.copy()
+    relaxation = table["result_id"] == "cherkin-2011-relaxation-function-10w"
+    table.loc[relaxation, ["ci_low", "ci_high"]] = pd.NA
+    means = table["result_id"] == "cherkin-2001-self-care-function-10w"
+    table.loc[means, "p_value"] = pd.NA
+    shown = research(dataclasses.replace(ev, results=table), "massage-better-than-usual-care")
+    figures = shown.set_index("result_id")["figures"]
+    assert figures["cherkin-2011-relaxation-function-10w"] == (
+        "Mean difference −2.9; 95% CI not reported in the sources we hold"
+    )
+    assert figures["cherkin-2001-self-care-function-10w"] == (
+        "means 5.88 vs 8.92; P not reported in the sources we hold"
+    )
+
+
+def test_the_verdict_is_labelled_defined_and_reasoned_with_its_certainty_in_words(ev):
+    shown = verdict(ev, "massage-proven-effective-chronic-low-back-pain")
+    assert list(shown) == ["Assertion", "Verdict", "Why", "GRADE certainty"]
+    assert shown["Verdict"] == (
+        "Overstated: The research points the same way but is far less certain or less broad "
+        "than the claim."
+    )
+    assert shown["Why"].startswith("Trials favour massage mainly in the short term")
+    assert shown["GRADE certainty"] == (
+        "Very low for 2 of the 8 results (Very little confidence; the true effect is likely to "
+        "differ substantially). Not reported in the sources we hold for 6 of the 8 results."
+    )
+    unaddressed = verdict(ev, "relief-in-2-3-sessions-new-localized-injury")
+    assert unaddressed["Verdict"].startswith("Not addressed by research: ")
+    assert unaddressed["GRADE certainty"] == (
+        "No result to rate: no research we hold measures this claim."
+    )
+
+
+@pytest.mark.parametrize("function", [basis, quotes, research, verdict])
+def test_an_assertion_that_is_not_audited_is_refused_in_one_line(ev, function):
+    with pytest.raises(me.ParameterError) as raised:
+        function(ev, "massage-is-magic")
+    message = str(raised.value)
+    assert message.startswith("unknown audited assertion 'massage-is-magic'; allowed: ")
+    assert "massage-better-than-usual-care" in message and "\n" not in message
