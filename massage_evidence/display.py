@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
+from html import escape
 from typing import Any
 
 import pandas as pd
@@ -94,3 +96,63 @@ def table(frame: pd.DataFrame) -> None:
     from IPython.display import display
 
     display(table_bundle(frame), raw=True)
+
+
+def card_bundle(title: str, fields: Mapping[str, str]) -> dict[str, str]:
+    """HTML (escaped) and plain text for a heading over labelled lines of text."""
+    items = "".join(
+        f'<dt style="font-weight:600">{escape(name)}</dt><dd>{escape(text)}</dd>'
+        for name, text in fields.items()
+    )
+    html = f'<div class="evidence-card"><h3>{escape(title)}</h3><dl>{items}</dl></div>'
+    plain = "\n".join([title, *(f"{name}: {text}" for name, text in fields.items())])
+    return {"text/html": html, "text/plain": plain}
+
+
+def card(title: str, fields: Mapping[str, str]) -> None:
+    """Display a heading over labelled lines of text, e.g. a verdict and its reason."""
+    from IPython.display import display
+
+    display(card_bundle(title, fields), raw=True)
+
+
+def _records(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Each row as HTML and as plain text: the first value as a heading, the second as the text,
+    the others as notes labelled by their column."""
+    shown = frame.astype(object).where(frame.notna(), "")
+    names = [str(column).replace("_", " ") for column in frame.columns]
+    html, plain = [], []
+    for values in shown.itertuples(index=False):
+        head, text, *rest = (str(value) for value in values)
+        notes = " · ".join(f"{name}: {value}" for name, value in zip(names[2:], rest, strict=True))
+        html.append(
+            f'<div style="margin:0 0 0.9em"><b>{escape(head)}</b><br>{escape(text)}<br>'
+            f'<small style="color:#59636e">{escape(notes)}</small></div>'
+        )
+        plain.append(f"{head}\n  {text}\n  {notes}")
+    return html, plain
+
+
+def side_by_side_bundle(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """HTML placing each captioned table beside the next (stacked when narrow), and plain text.
+
+    A row reads as a record, not a table row (see `_records`): two tables of long texts side by
+    side stay readable. A table of fewer than two columns cannot be shown so; an empty one reads
+    None.
+    """
+    columns, plain = [], []
+    for caption, frame in tables.items():
+        html, text = _records(frame) if len(frame) else (["<p>None.</p>"], ["None."])
+        heading = f"<h4>{escape(caption)}</h4>"
+        columns.append(f'<div style="flex:1 1 24em;min-width:0">{heading}{"".join(html)}</div>')
+        plain.append("\n".join([caption, *text]))
+    layout = "display:flex;flex-wrap:wrap;gap:0 32px"
+    html = f'<div class="side-by-side" style="{layout}">{"".join(columns)}</div>'
+    return {"text/html": html, "text/plain": "\n\n".join(plain)}
+
+
+def side_by_side(tables: Mapping[str, pd.DataFrame]) -> None:
+    """Display tables side by side, each under its caption (the key), a row as a record."""
+    from IPython.display import display
+
+    display(side_by_side_bundle(tables), raw=True)

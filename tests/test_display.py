@@ -58,3 +58,27 @@ def test_a_table_shows_every_character_escaped_and_no_index():
     assert "<script>" not in bundle["text/html"] and "&lt;script&gt;" in bundle["text/html"]
     assert "<th>claim_id</th>" in bundle["text/html"] and "<NA>" not in bundle["text/html"]
     assert bundle["text/plain"].splitlines()[0].split() == ["claim_id", "quote", "n"]
+
+
+def test_a_card_shows_a_heading_over_labelled_lines_escaped():
+    bundle = display.card_bundle(HOSTILE, {"Verdict": "Overstated", "Why": HOSTILE})
+    html = bundle["text/html"]
+    assert "<script>" not in html and html.count("&lt;script&gt;") == 2
+    assert '<dt style="font-weight:600">Verdict</dt><dd>Overstated</dd>' in html
+    assert bundle["text/plain"].splitlines() == [HOSTILE, "Verdict: Overstated", f"Why: {HOSTILE}"]
+
+
+def test_two_tables_side_by_side_read_row_by_row_as_records():
+    quotes = pd.DataFrame(
+        {"claim_id": ["x-001"], "quote": [HOSTILE], "said_by": ["Davis Reyes"], "basis": [None]}
+    )
+    results = pd.DataFrame({"result_id": [], "finding": []})
+    bundle = display.side_by_side_bundle({"The articles": quotes, "The research": results})
+    html = bundle["text/html"]
+    assert html.startswith('<div class="side-by-side" style="display:flex;flex-wrap:wrap;')
+    assert "<h4>The articles</h4>" in html and "<h4>The research</h4><p>None.</p>" in html
+    assert "<b>x-001</b><br>&lt;/script&gt;" in html and "<script>" not in html
+    assert "said by: Davis Reyes · basis: </small>" in html  # a missing value stays blank
+    assert bundle["text/plain"] == (
+        f"The articles\nx-001\n  {HOSTILE}\n  said by: Davis Reyes · basis: \n\nThe research\nNone."
+    )
