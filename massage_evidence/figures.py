@@ -8,6 +8,9 @@ sees it, so it is always shown literally.
 
 The claim tables are those of `massage_evidence.synthesis` (or `Evidence.claims` with `sources`):
 each row has claim_id, quote, hedge and basis, and source_title (or source_id to look it up).
+
+`forest` draws the primary research instead of claims: the rows of `audit.results`, each result
+with its study, comparison, outcome, time point, certainty and provenance in its label and hover.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .audit import EFFECT_TYPES, NOT_REPORTED, format_numbers, format_p
 from .vocabulary import Vocabulary
 
 NOT_STATED = "not stated"
@@ -382,3 +386,228 @@ def time_to_relief(
     if not rows:
         _nothing(fig)
     return _layout(fig, title, 140 + 60 * max(sum(counts), 1) + 60 * len(units))
+
+
+SMD, MEANS = "standardised_mean_difference", "group_means"
+FOREST_LINE, FOREST_GAP, LABEL_WRAP = 16, 110, 56  # px a label line, px between panels, chars
+NOTHING_TO_DRAW = "No result here reports an effect size or group means: nothing to draw"
+_SCALE_NOTES = {
+    "mean_difference": "points on the outcome's scale; below 0 favours massage",
+    SMD: "standard deviations; below 0 favours massage",
+    MEANS: "each arm's mean on the outcome's scale",
+}
+
+
+def _drawable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The results with something to draw: an effect estimate, or the means of both arms."""
+    effects = frame["estimate_type"].isin(EFFECT_TYPES) & frame["value"].notna()
+    means = (frame["estimate_type"] == MEANS) & frame["arm_mean"].notna()
+    return frame[effects | (means & frame["comparator_mean"].notna())]
+
+
+def _forest_panels(
+    frame: pd.DataFrame, vocabulary: Vocabulary
+) -> list[tuple[str, str, pd.DataFrame]]:
+    """(estimate type, outcome, results) of each panel, in vocabulary order: one panel for the
+    SMDs, which share a scale; one per outcome for mean differences and for group means."""
+    drawable = _drawable(frame).assign(_outcome=lambda f: _terms(f, "outcome"))
+    outcomes = [*vocabulary.terms("outcome"), NOT_STATED]
+    panels = []
+    for kind in vocabulary.terms("estimate_type"):
+        rows = drawable[drawable["estimate_type"] == kind]
+        if kind == SMD:
+            panels.append((kind, "", rows))
+        elif kind in (*EFFECT_TYPES, MEANS):
+            panels += [(kind, o, rows[rows["_outcome"] == o]) for o in outcomes]
+    return [panel for panel in panels if not panel[2].empty]
+
+
+def _term_label(vocabulary: Vocabulary, field: str, term: object) -> str:
+    return vocabulary.label(field, str(term)) if pd.notna(term) else NOT_STATED
+
+
+def _compared(row: pd.Series, vocabulary: Vocabulary, counts: bool = False) -> str:
+    """What a result compares: the trial's arms (with their n), else the comparison's label."""
+    if pd.isna(row["arm"]) or pd.isna(row["comparator_arm"]):
+        return _term_label(vocabulary, "comparison", row["comparison"])
+    if counts:
+        arm = f"{row['arm']} (n = {row['arm_n']})"
+        return f"{arm} vs {row['comparator_arm']} (n = {row['comparator_n']})"
+    return f"{row['arm']} vs {row['comparator_arm']}"
+
+
+def _setting(row: pd.Series, vocabulary: Vocabulary) -> str:
+    """Outcome, time point (with weeks where given) and condition of a result."""
+    when = _term_label(vocabulary, "time_point", row["time_point"])
+    if pd.notna(row["weeks"]):
+        when += f" ({row['weeks']} weeks)"
+    outcome = _term_label(vocabulary, "outcome", row["outcome"])
+    return f"{outcome} · {when} · {_term_label(vocabulary, 'condition', row['condition'])}"
+
+
+def _grade(row: pd.Series, vocabulary: Vocabulary) -> str:
+    """The result's GRADE certainty in words (the vocabulary's label), or NOT_REPORTED."""
+    if pd.isna(row["certainty"]):
+        return f"GRADE certainty: {NOT_REPORTED}"
+    return f"GRADE certainty: {vocabulary.label('grade_certainty', str(row['certainty']))}"
+
+
+def _p_words(row: pd.Series, vocabulary: Vocabulary) -> str:
+    if pd.isna(row["p_value"]):
+        return f"P {NOT_REPORTED}"
+    relation = vocabulary.label("p_relation", str(row["p_relation"]))
+    return f"P {relation} {format_p(row['p_value'])}"
+
+
+def _effect(row: pd.Series, vocabulary: Vocabulary) -> str:
+    """The figures of a drawn result as the source gives them; a missing one is NOT_REPORTED."""
+    estimate = vocabulary.label("estimate_type", str(row["estimate_type"]))
+    if row["estimate_type"] == MEANS:
+        arm, comparator = format_numbers(row["arm_mean"], row["comparator_mean"])
+        return f"{estimate}: {arm} vs {comparator}, {_p_words(row, vocabulary)}"
+    if pd.isna(row["ci_low"]):
+        return f"{estimate} {format_numbers(row['value'])[0]}; 95% CI {NOT_REPORTED}"
+    value, low, high = format_numbers(row["value"], row["ci_low"], row["ci_high"])
+    return f"{estimate} {value} (95% CI {low} to {high})"
+
+
+def _participants(row: pd.Series) -> str:
+    """Who the result counts, for a pooled result; empty when its arms (with n) say it."""
+    if pd.notna(row["participants"]):
+        studies = row["studies"]
+        pooled = "" if pd.isna(studies) else f" in {studies} stud{'y' if studies == 1 else 'ies'}"
+        return f"{row['participants']} participants{pooled}"
+    if pd.notna(row["arm_n"]):
+        return ""
+    return f"Participants: {NOT_REPORTED}"
+
+
+def _forest_hover(row: pd.Series, vocabulary: Vocabulary) -> str:
+    """Study, comparison, outcome, time point, figures, certainty and provenance of a result."""
+    lines = [
+        f"<b>{_esc(row['study'])}</b> · {_esc(row['result_id'])}",
+        _esc(_compared(row, vocabulary, counts=True)),
+        _esc(_setting(row, vocabulary)),
+        _esc(_effect(row, vocabulary)),
+        _esc(_participants(row)),
+        _esc(_grade(row, vocabulary)),
+        f"Source: {_esc(vocabulary.label('provenance', str(row['provenance'])))}",
+        _wrap(row["finding"]),
+    ]
+    return "<br>".join(line for line in lines if line)
+
+
+def _row_label(row: pd.Series, vocabulary: Vocabulary) -> str:
+    """A result's label on the y axis: study and comparison; outcome, time and condition; P for
+    group means; GRADE certainty; and "as reported by" for a secondary figure."""
+    lines = [
+        f"<b>{_esc(row['study'])}</b>: {_wrap(_compared(row, vocabulary), LABEL_WRAP)}",
+        _wrap(_setting(row, vocabulary), LABEL_WRAP),
+    ]
+    if row["estimate_type"] == MEANS:
+        lines.append(f"● massage, ○ comparator; {_esc(_p_words(row, vocabulary))}")
+    lines.append(f"<i>{_esc(_grade(row, vocabulary))}</i>")
+    if row["provenance"] != "primary":
+        lines.append(f"<i>{_esc(vocabulary.label('provenance', str(row['provenance'])))}</i>")
+    return "<br>".join(lines)
+
+
+def _forest_trace(row: pd.Series, position: int, hover: str) -> go.Scatter:
+    """One result: its estimate between the ends of its 95% CI (alone when the sources give no
+    CI), or for group means each arm's mean, ● massage and ○ comparator, with no line between."""
+    primary = row["provenance"] == "primary"
+    colour = COLOURS[0] if primary else COLOURS[1]
+    text = None
+    if row["estimate_type"] == MEANS:
+        x = [float(row["arm_mean"]), float(row["comparator_mean"])]
+        symbols, mode, text = ["circle", "circle-open"], "markers+text", format_numbers(*x)
+    elif pd.notna(row["ci_low"]):
+        x = [float(row["ci_low"]), float(row["value"]), float(row["ci_high"])]
+        symbols, mode = ["line-ns-open", "diamond", "line-ns-open"], "lines+markers"
+    else:
+        x, symbols, mode = [float(row["value"])], ["diamond"], "markers"
+    return go.Scatter(
+        x=x,
+        y=[position] * len(x),
+        mode=mode,
+        customdata=[str(row["result_id"])] * len(x),
+        line={"color": colour, "width": 2, "dash": None if primary else "dash"},
+        marker={"size": 13, "symbol": symbols, "color": colour, "line": {"width": 2}},
+        text=text,
+        textposition="top center",
+        cliponaxis=False,
+        hovertext=[hover] * len(x),
+        hovertemplate="%{hovertext}<extra></extra>",
+        showlegend=False,
+    )
+
+
+def _forest_range(kind: str, rows: pd.DataFrame) -> list[float]:
+    """A panel's x range: zero and every figure drawn, with a margin."""
+    columns = ["arm_mean", "comparator_mean"] if kind == MEANS else ["ci_low", "value", "ci_high"]
+    values = [0.0, *(float(v) for v in rows[columns].stack().dropna())]
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.1 or 1.0
+    return [round(low - (0 if kind == MEANS else pad), 4), round(high + pad, 4)]
+
+
+def _axis_title(kind: str, outcome: str, vocabulary: Vocabulary) -> str:
+    name = vocabulary.label("estimate_type", kind)
+    if outcome:
+        name += f": {vocabulary.labels('outcome').get(outcome, outcome)}"
+    return f"{_esc(name)}<br><i>{_esc(_SCALE_NOTES[kind])}</i>"
+
+
+def forest(results: pd.DataFrame, vocabulary: Vocabulary, title: str) -> go.Figure:
+    """Forest-style plot of reported results (rows of `audit.results`), one row each.
+
+    An effect (mean difference, SMD) is drawn between the ends of its 95% CI, or alone where the
+    sources give none; group means are each arm's mean with P, never an interval. The SMDs have
+    one panel; mean differences and group means one per outcome, as their scales differ; nothing
+    is pooled. Each row names its study, comparison, outcome, time point, GRADE certainty (or that
+    it is not reported) and "as reported by" for a secondary figure; hover text adds the figures
+    and the finding. Results without figures (statements, P values alone, ranges) are not drawn.
+    """
+    panels = _forest_panels(results, vocabulary)
+    if not panels:
+        fig = go.Figure()
+        fig.add_annotation(
+            text=NOTHING_TO_DRAW, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False
+        )
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        return _layout(fig, title, 200)
+    labels = [[_row_label(row, vocabulary) for _, row in rows.iterrows()] for *_, rows in panels]
+    lines = max(label.count("<br>") + 1 for ticks in labels for label in ticks)
+    counts = [len(rows) for *_, rows in panels]
+    plot = sum(counts) * (lines * FOREST_LINE + 24) + FOREST_GAP * (len(panels) - 1)
+    fig = make_subplots(
+        rows=len(panels),
+        cols=1,
+        row_heights=counts,
+        vertical_spacing=FOREST_GAP / plot if len(panels) > 1 else 0.0,
+    )
+    for panel, ((kind, outcome, rows), ticks) in enumerate(zip(panels, labels, strict=True), 1):
+        for position, (_, row) in enumerate(rows.iterrows()):
+            hover = _forest_hover(row, vocabulary)
+            fig.add_trace(_forest_trace(row, position, hover), row=panel, col=1)
+        if kind != MEANS:
+            zero = {"color": "#888888", "width": 1, "dash": "dot"}
+            fig.add_vline(x=0, line=zero, row=panel, col=1)
+        fig.update_xaxes(
+            title_text=_axis_title(kind, outcome, vocabulary),
+            range=_forest_range(kind, rows),
+            zeroline=False,
+            row=panel,
+            col=1,
+        )
+        fig.update_yaxes(
+            tickvals=list(range(len(rows))),
+            ticktext=ticks,
+            range=[len(rows) - 0.5, -0.5],
+            showgrid=False,
+            zeroline=False,
+            row=panel,
+            col=1,
+        )
+    return _layout(fig, title, plot + 200)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import html
 import json
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
+import yaml
 
 import massage_evidence as me
-from massage_evidence import figures
+from massage_evidence import audit, figures
+
+from .conftest import EVIDENCE
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +109,105 @@ def test_text_from_the_evidence_is_escaped(ev):
 def test_an_empty_table_still_gives_a_titled_figure(ev):
     fig = figures.comparisons(me.comparisons(ev).iloc[:0], ev.vocabulary)
     assert fig.layout.title.text and fig.layout.annotations[0].text == "No claims in the evidence"
+
+
+EFFECTS = ("mean_difference", "standardised_mean_difference")
+
+
+def forest_of(ev: me.Evidence, table=None) -> go.Figure:
+    return figures.forest(audit.results(ev) if table is None else table, ev.vocabulary, "Results")
+
+
+def drawn(fig: go.Figure) -> dict[str, go.Scatter]:
+    return {trace.customdata[0]: trace for trace in fig.data}
+
+
+def test_the_forest_draws_every_figure_exactly_as_studies_yaml_gives_it(ev):
+    studies = yaml.safe_load((EVIDENCE / "studies.yaml").read_text(encoding="utf-8"))
+    expected = {}
+    for result in (r for study in studies for r in study["results"]):
+        if result["estimate_type"] in EFFECTS:
+            ends = (result["ci_low"], result["value"], result["ci_high"])
+            expected[result["id"]] = tuple(v for v in ends if v is not None)
+        elif result["estimate_type"] == "group_means":
+            expected[result["id"]] = (result["arm_mean"], result["comparator_mean"])
+    traces = drawn(forest_of(ev))
+    assert {result_id: trace.x for result_id, trace in traces.items()} == expected
+    for result_id, trace in traces.items():
+        assert trace.y == (trace.y[0],) * len(trace.x)  # one row per result
+        means = len(expected[result_id]) == 2
+        assert trace.mode == ("markers+text" if means else "lines+markers"), result_id
+
+
+def test_mean_differences_and_smds_never_share_a_panel(ev):
+    fig = forest_of(ev)
+    coded = audit.results(ev).set_index("result_id")
+    panels: dict[str, set[tuple[str, str]]] = {}
+    for result_id, trace in drawn(fig).items():
+        kind = (coded.loc[result_id, "estimate_type"], coded.loc[result_id, "outcome"])
+        panels.setdefault(trace.xaxis, set()).add(kind)
+    smd_panels = 0
+    for axis, kinds in panels.items():
+        (estimate,) = {estimate for estimate, _ in kinds}  # one estimate type per panel
+        title = fig.layout["xaxis" + axis[1:]].title.text
+        assert title.startswith(ev.vocabulary.label("estimate_type", estimate)), title
+        if estimate == "standardised_mean_difference":
+            smd_panels += 1
+        else:
+            assert len(kinds) == 1, kinds  # mean differences and group means: one outcome each
+    assert smd_panels == 1 and len(panels) == 5
+
+
+def test_each_row_and_hover_names_what_the_result_is_and_where_it_comes_from(ev):
+    fig = forest_of(ev)
+    traces = drawn(fig)
+    secondary = traces["cochrane-2015-inactive-pain-short"].hovertext[0]
+    for part in (
+        "<b>Cochrane 2015 (Furlan)</b>",
+        "Massage vs inactive controls",
+        "Pain relief · Short term · Sub-acute or chronic low back pain",
+        "Standardised mean difference (SMD) −0.75 (95% CI −0.90 to −0.60)",
+        "761 participants in 7 studies",
+        "GRADE certainty: not reported in the sources we hold",
+        "Source: As reported by a secondary source",
+    ):
+        assert part in secondary, part
+    trial = traces["cherkin-2011-relaxation-function-10w"].hovertext[0]
+    assert "Relaxation massage (n = 136) vs Usual care (n = 133)" in trial
+    assert "Short term (10 weeks)" in trial and "Source: Primary" in trial
+    means = traces["cherkin-2001-self-care-function-10w"].hovertext[0]
+    assert "Group means with P: 5.88 vs 8.92, P &lt; .001" in means
+    labels = [
+        label for key in fig.layout if key.startswith("yaxis") for label in fig.layout[key].ticktext
+    ]
+    assert sum("<i>As reported by a secondary source</i>" in label for label in labels) == 3
+    assert sum("<i>GRADE certainty: Very low</i>" in label for label in labels) == 2
+    assert sum("● massage, ○ comparator; P" in label for label in labels) == 5
+
+
+def test_a_missing_interval_or_certainty_is_said_to_be_not_reported(ev):
+    table = audit.results(ev)
+    row = table["result_id"] == "cochrane-2015-active-pain-short"
+    table.loc[row, ["ci_low", "ci_high", "participants", "studies"]] = pd.NA
+    table.loc[row, "certainty"] = pd.NA
+    trace = drawn(forest_of(ev, table))["cochrane-2015-active-pain-short"]
+    assert trace.x == (-0.37,) and trace.mode == "markers"  # no interval is drawn or invented
+    hover = trace.hovertext[0]
+    assert "−0.37; 95% CI not reported in the sources we hold" in hover
+    assert "Participants: not reported in the sources we hold" in hover
+    assert "GRADE certainty: not reported in the sources we hold" in hover
+
+
+def test_a_forest_of_results_without_figures_says_there_is_nothing_to_draw(ev):
+    fig = forest_of(ev, audit.basis(ev, "massage-generally-safe"))
+    assert not fig.data and fig.layout.title.text == "Results"
+    assert fig.layout.annotations[0].text == figures.NOTHING_TO_DRAW
+
+
+def test_the_forest_is_the_same_json_every_time_and_escapes_the_evidence(ev):
+    assert pio.to_json(forest_of(ev)) == pio.to_json(forest_of(me.load()))
+    table = audit.results(ev)
+    table["finding"] = table["finding"].astype(object)
+    table.loc[table.index[9], "finding"] = "<script>window.__pwned=1</script>"
+    spec = json.dumps(forest_of(ev, table).to_plotly_json(), default=str)
+    assert "<script>" not in spec and "&lt;script&gt;" in spec
