@@ -122,3 +122,11 @@ def test_two_sets_with_the_same_report_name_are_refused(ev, tmp_path):
     )
     with pytest.raises(ParameterError, match="give the same report name 'twice--a-b'"):
         grid.reports(ev, grid.notebooks(tmp_path))
+
+
+def test_the_claim_audit_renders_all_and_each_audited_assertion(ev):
+    notebook = grid.read_notebook(NOTEBOOKS / "07_claim_audit.ipynb")
+    assert notebook.defaults == {"assertion": "all"}
+    reports = grid.reports(ev, [notebook])
+    assert [r.parameters["assertion"] for r in reports] == ["all", *ev.audit["assertion_id"]]
+    assert reports[0].slug == "07-claim-audit--all"

@@ -19,6 +19,7 @@ from pathlib import Path
 import plotly
 import pytest
 
+import massage_evidence as me
 from massage_evidence import grid, reports
 from massage_evidence.cli import main
 
@@ -96,8 +97,8 @@ def test_code_is_hidden_unless_asked_for(rendered, tmp_path):
     assert "jp-InputArea-editor" in page and "print" in page
 
 
-def test_nothing_generated_refers_outside_the_reports_folder(rendered):
-    out = rendered.index.parent
+def assert_offline(out: Path) -> None:
+    """No generated file refers to anything outside `out`, and every link inside it resolves."""
     for name, data in files(out).items():
         if name == "assets/plotly.min.js":
             # plotly.js, copied verbatim from the installed package: its URLs are map-tile and
@@ -109,6 +110,30 @@ def test_nothing_generated_refers_outside_the_reports_folder(rendered):
             for link in LINK.findall(data.decode("utf-8")):
                 target = (out / Path(name).parent / link.split("#")[0]).resolve()
                 assert target.is_relative_to(out.resolve()) and target.exists(), (name, link)
+
+
+def test_nothing_generated_refers_outside_the_reports_folder(rendered):
+    assert_offline(rendered.index.parent)
+
+
+def test_the_claim_audit_renders_offline_with_a_forest_per_audited_claim(tmp_path):
+    slug = "07-claim-audit--all"
+    batch = reports.render(tmp_path, only=slug, progress=False)
+    assert statuses(batch) == {slug: reports.RENDERED}
+    assert_offline(tmp_path)
+    page = (tmp_path / f"{slug}.html").read_text(encoding="utf-8")
+    assert page.count('<script src="assets/plotly.min.js"></script>') == 1
+    assert len(page) < 150_000 and "plotly.js v" not in page
+    figures = receipt(tmp_path, slug)["figures"]
+    statements = me.load().assertions.set_index("assertion_id")["statement"]
+    audited = me.load().audit["assertion_id"]
+    assert [title for _, title in figures] == [f"The research on: {statements[a]}" for a in audited]
+    for figure_id, _ in figures:
+        assert f'<div class="plotly-graph-div" id="{figure_id}"' in page
+        assert f'Plotly.newPlot("{figure_id}", ' in page
+    for words in ("not reported in the sources we hold", "As reported by a secondary source"):
+        assert words in page
+    assert "basis: Expert opinion" in page and "Verdict" in page
 
 
 def test_two_fresh_runs_give_byte_identical_reports(rendered, tmp_path):
