@@ -390,7 +390,7 @@ def time_to_relief(
 
 SMD, MEANS = "standardised_mean_difference", "group_means"
 FOREST_LINE, FOREST_GAP, LABEL_WRAP = 16, 110, 56  # px a label line, px between panels, chars
-NOTHING_TO_DRAW = "No result here reports an effect size or group means: nothing to draw"
+NOTHING_TO_DRAW = "No figure: no result here reports an effect size or group means."
 _SCALE_NOTES = {
     "mean_difference": "points on the outcome's scale; below 0 favours massage",
     SMD: "standard deviations; below 0 favours massage",
@@ -398,8 +398,8 @@ _SCALE_NOTES = {
 }
 
 
-def _drawable(frame: pd.DataFrame) -> pd.DataFrame:
-    """The results with something to draw: an effect estimate, or the means of both arms."""
+def drawable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The results `forest` draws: those with an effect estimate, or the means of both arms."""
     effects = frame["estimate_type"].isin(EFFECT_TYPES) & frame["value"].notna()
     means = (frame["estimate_type"] == MEANS) & frame["arm_mean"].notna()
     return frame[effects | (means & frame["comparator_mean"].notna())]
@@ -410,11 +410,11 @@ def _forest_panels(
 ) -> list[tuple[str, str, pd.DataFrame]]:
     """(estimate type, outcome, results) of each panel, in vocabulary order: one panel for the
     SMDs, which share a scale; one per outcome for mean differences and for group means."""
-    drawable = _drawable(frame).assign(_outcome=lambda f: _terms(f, "outcome"))
+    drawn = drawable(frame).assign(_outcome=lambda f: _terms(f, "outcome"))
     outcomes = [*vocabulary.terms("outcome"), NOT_STATED]
     panels = []
     for kind in vocabulary.terms("estimate_type"):
-        rows = drawable[drawable["estimate_type"] == kind]
+        rows = drawn[drawn["estimate_type"] == kind]
         if kind == SMD:
             panels.append((kind, "", rows))
         elif kind in (*EFFECT_TYPES, MEANS):

@@ -199,7 +199,9 @@ def test_a_missing_interval_or_certainty_is_said_to_be_not_reported(ev):
 
 
 def test_a_forest_of_results_without_figures_says_there_is_nothing_to_draw(ev):
-    fig = forest_of(ev, audit.basis(ev, "massage-generally-safe"))
+    safety = audit.basis(ev, "massage-generally-safe")
+    assert len(safety) == 4 and figures.drawable(safety).empty
+    fig = forest_of(ev, safety)
     assert not fig.data and fig.layout.title.text == "Results"
     assert fig.layout.annotations[0].text == figures.NOTHING_TO_DRAW
 

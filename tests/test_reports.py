@@ -20,8 +20,9 @@ import plotly
 import pytest
 
 import massage_evidence as me
-from massage_evidence import grid, reports
+from massage_evidence import audit, grid, reports
 from massage_evidence.cli import main
+from massage_evidence.figures import NOTHING_TO_DRAW, drawable
 
 from .conftest import EVIDENCE, MINI, REPO, SMALL_BATCH
 from .test_grid import write_notebook
@@ -125,9 +126,12 @@ def test_the_claim_audit_renders_offline_with_a_forest_per_audited_claim(tmp_pat
     assert page.count('<script src="assets/plotly.min.js"></script>') == 1
     assert len(page) < 150_000 and "plotly.js v" not in page
     figures = receipt(tmp_path, slug)["figures"]
-    statements = me.load().assertions.set_index("assertion_id")["statement"]
-    audited = me.load().audit["assertion_id"]
-    assert [title for _, title in figures] == [f"The research on: {statements[a]}" for a in audited]
+    ev = me.load()
+    statements = ev.assertions.set_index("assertion_id")["statement"]
+    drawn = [a for a in ev.audit["assertion_id"] if not drawable(audit.basis(ev, a)).empty]
+    assert 0 < len(drawn) < len(ev.audit)
+    assert [title for _, title in figures] == [f"The research on: {statements[a]}" for a in drawn]
+    assert page.count(NOTHING_TO_DRAW) == len(ev.audit) - len(drawn)  # said, not drawn empty
     for figure_id, _ in figures:
         assert f'<div class="plotly-graph-div" id="{figure_id}"' in page
         assert f'Plotly.newPlot("{figure_id}", ' in page
