@@ -136,14 +136,16 @@ def generate(root: Path, sources: int, claims: int, vocabulary: Vocabulary) -> N
 
 
 def timed(function, *args, **kwargs):
-    start = time.perf_counter()
+    """The result, then wall-clock and CPU seconds (CPU time hardly moves when other jobs share
+    the machine; wall-clock time is what the goal is about)."""
+    wall, cpu = time.perf_counter(), time.process_time()
     result = function(*args, **kwargs)
-    return result, time.perf_counter() - start
+    return result, (time.perf_counter() - wall, time.process_time() - cpu)
 
 
-def measure(root: Path) -> dict[str, float]:
-    """Seconds per step. `load` is what a user waits for; its three steps are then timed again
-    one by one, to show where the time goes."""
+def measure(root: Path) -> dict[str, tuple[float, float]]:
+    """Wall-clock and CPU seconds per step. `load` is what a user waits for; its three steps are
+    then timed again one by one, to show where the time goes."""
     os.environ[CACHE_ENV] = str(root / "cache")  # fresh: validation really runs
     evidence, corpus = root / "evidence", root / "corpus"
     ev, load = timed(me.load, evidence, corpus=corpus)
@@ -161,7 +163,7 @@ def measure(root: Path) -> dict[str, float]:
         "  validate": checked,
         "  build tables": built,
         "consensus": consensus,
-        "load + consensus": load + consensus,
+        "load + consensus": (load[0] + consensus[0], load[1] + consensus[1]),
     }
 
 
@@ -171,19 +173,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         for sources, claims in SIZES:
             root = Path(scratch) / f"{claims}"
-            _, generated = timed(generate, root, sources, claims, vocabulary)
+            _, (generated, _) = timed(generate, root, sources, claims, vocabulary)
             print(f"generated {claims} claims over {sources} sources in {generated:.1f} s")
             results.append(measure(root))
     small, large = results
-    names = [f"{claims // 1000}k claims" for _, claims in SIZES]
-    print(f"\n{'step':<22}{names[0]:>12}{names[1]:>13}{'ratio':>8}")
+    header = ("10k wall", 10), ("100k wall", 11), ("ratio", 7), ("10k cpu", 9), ("100k cpu", 10)
+    print(f"\n{'seconds':<20}" + "".join(f"{name:>{width}}" for name, width in header))
     for step in small:
+        (wall, cpu), (big_wall, big_cpu) = small[step], large[step]
         print(
-            f"{step:<22}{small[step]:>11.2f}s{large[step]:>12.2f}s{large[step] / small[step]:>8.1f}"
+            f"{step:<20}{wall:>10.2f}{big_wall:>11.2f}{big_wall / wall:>7.1f}"
+            f"{cpu:>9.2f}{big_cpu:>10.2f}"
         )
-    total, ratio = large["load + consensus"], large["load + consensus"] / small["load + consensus"]
+    (total, cpu), (small_total, _) = large["load + consensus"], small["load + consensus"]
     print(
-        f"\n100k load + consensus: {total:.1f} s (goal <= 15 s); growth {ratio:.1f}x (goal <= 12x)"
+        f"\n100k load + consensus: {total:.1f} s wall, {cpu:.1f} s CPU (goal <= 15 s); "
+        f"growth {total / small_total:.1f}x (goal <= 12x)"
     )
 
 
