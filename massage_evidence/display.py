@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from html import escape
+from html import escape, unescape
 from typing import Any
 
 import pandas as pd
@@ -49,8 +49,8 @@ def figure_id(spec: dict[str, Any]) -> str:
 
 
 def title_of(fig: go.Figure) -> str:
-    """The figure's title text, or 'Figure' when it has none."""
-    return fig.layout.title.text or "Figure"
+    """The figure's title as plain text (figures escape their text for plotly), or 'Figure'."""
+    return unescape(fig.layout.title.text or "Figure")
 
 
 def figure_bundle(fig: go.Figure) -> tuple[dict[str, Any], dict[str, Any]]:

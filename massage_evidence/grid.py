@@ -20,7 +20,7 @@ import hashlib
 import itertools
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,7 @@ class Report:
     """One notebook with one parameter set, and the safe name its output files take."""
 
     notebook: Notebook
-    parameters: dict[str, Any] = field(hash=False)
+    parameters: dict[str, Any]
     slug: str
 
 
@@ -75,7 +75,7 @@ def _defaults(path: Path, cells: list[dict[str, Any]]) -> dict[str, Any]:
     cell = next((c for c in cells if PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])), None)
     if cell is None:
         return {}
-    source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    source = _source(cell)
     defaults: dict[str, Any] = {}
     try:
         tree = ast.parse(source)
@@ -94,11 +94,15 @@ def _defaults(path: Path, cells: list[dict[str, Any]]) -> dict[str, Any]:
     return defaults
 
 
+def _source(cell: dict[str, Any]) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
 def _title(cells: list[dict[str, Any]], fallback: str) -> str:
-    for cell in cells[:1]:
-        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        for line in source.splitlines():
-            if cell["cell_type"] == "markdown" and line.startswith("#"):
+    """The first heading of the first cell, when it is markdown."""
+    if cells and cells[0]["cell_type"] == "markdown":
+        for line in _source(cells[0]).splitlines():
+            if line.startswith("#"):
                 return line.lstrip("#").strip()
     return fallback
 
