@@ -20,7 +20,7 @@ import plotly
 import pytest
 
 import massage_evidence as me
-from massage_evidence import audit, grid, reports
+from massage_evidence import audit, execute, grid, reports
 from massage_evidence.cli import main
 from massage_evidence.figures import NOTHING_TO_DRAW, drawable
 
@@ -243,6 +243,23 @@ def test_a_failing_report_is_marked_failed_and_the_others_complete(tmp_path, cap
     assert "deliberate failure" in (out / "notebooks" / "raises.ipynb").read_text("utf-8")
     assert receipt(out, "ok")["status"] == "ok" and (out / "ok.html").is_file()
     no_temporary_files(out)
+
+
+def test_every_file_of_a_report_arrives_whole_under_its_name(tmp_path, monkeypatch):
+    renames = []
+    replace = os.replace
+    monkeypatch.setattr(
+        os, "replace", lambda a, b: renames.append((Path(a), Path(b))) or replace(a, b)
+    )
+    job = execute.Job(
+        "ok", str(FIXTURES / "ok.ipynb"), "OK", {}, {}, "digest", str(tmp_path), False, 60
+    )
+    assert execute.render(job).status == "ok"
+    written = {p for p in tmp_path.rglob("*") if p.is_file()}
+    assert written == {target for _, target in renames}
+    for temporary, target in renames:
+        assert temporary.parent == target.parent and temporary.name.startswith(f".{target.name}.")
+    no_temporary_files(tmp_path)
 
 
 def test_ctrl_c_keeps_finished_reports_and_the_next_run_renders_the_rest(tmp_path):
