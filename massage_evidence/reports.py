@@ -2,7 +2,7 @@
 
 `render()` checks every parameter set of the grid (see `grid`) before any kernel starts, skips the
 reports whose receipt carries the same digest (of the notebook, its parameters, the evidence
-files, the package's code and version, and the versions of plotly, papermill and nbconvert),
+files, the package's code and version, and the versions of the tools in TOOLS),
 renders the others in worker processes (see `execute`) with a progress bar, and writes
 `index.html`. A report that fails is marked failed; the others complete. Ctrl-C lets the reports
 in progress finish, keeps every finished one, and the next run renders the rest.
@@ -303,7 +303,7 @@ def render(
         )
         for r in stale
     ]
-    environment = {"MASSAGE_EVIDENCE_DIR": str(ev.root), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    environment = {"MASSAGE_EVIDENCE_DIR": str(ev.root)}
     if corpus is not None:
         environment["MASSAGE_EVIDENCE_CORPUS"] = str(Path(corpus).resolve())
     outcomes: dict[str, Outcome] = {}
