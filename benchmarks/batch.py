@@ -39,7 +39,9 @@ massage_evidence.display.show = lambda fig: fig.show()"""
 
 def timed(command: list[str], **kwargs) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, **kwargs)
+    done = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{done.stderr}")
     return time.perf_counter() - start
 
 
