@@ -174,16 +174,10 @@ def _stop_spare() -> None:
         _stop_kernel(_spare.popitem()[1])
 
 
-def publish(path: Path, content: str | bytes) -> None:
-    """Write atomically, readable by everyone like any generated document (not 0600)."""
-    write_atomic(path, content)
-    path.chmod(0o644)
-
-
 def _write_notebook(nb: Any, path: Path) -> None:
     import nbformat
 
-    publish(path, nbformat.writes(nb) + "\n")
+    write_atomic(path, nbformat.writes(nb) + "\n")
 
 
 def render(job: Job) -> Outcome:
@@ -224,7 +218,7 @@ def render(job: Job) -> Outcome:
             },
         }
         body, _ = _exporter(job.include_code).from_notebook_node(clean(nb), resources=resources)
-        publish(where["html"], body)
+        write_atomic(where["html"], body)
         _write_notebook(nb, where["notebook"])
         outcome = Outcome(job.slug, "ok", figures=figures(nb))
     except Exception as error:  # a failed report is reported, never raised
@@ -238,7 +232,7 @@ def render(job: Job) -> Outcome:
         _stop_kernel(kernel)
         partial.unlink(missing_ok=True)
     receipt = {"digest": job.digest, **asdict(outcome)}
-    publish(where["receipt"], json.dumps(receipt, indent=1, sort_keys=True) + "\n")
+    write_atomic(where["receipt"], json.dumps(receipt, indent=1, sort_keys=True) + "\n")
     return outcome
 
 

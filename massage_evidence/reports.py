@@ -35,9 +35,9 @@ from pathlib import Path
 from . import __version__, grid
 from .errors import ParameterError
 from .evidence import Evidence, load
-from .execute import TEMPLATE, TEMPLATES, Job, Outcome, paths, publish, start_worker
+from .execute import TEMPLATE, TEMPLATES, Job, Outcome, paths, start_worker
 from .execute import render as render_one
-from .store import PACKAGE_ROOT
+from .store import PACKAGE_ROOT, write_atomic
 
 DEFAULT_TIMEOUT = 300.0
 TOOLS = ("plotly", "papermill", "nbconvert", "nbclient", "ipykernel")
@@ -124,7 +124,7 @@ def _labels(ev: Evidence, parameters: dict) -> dict[str, str]:
 def _copy_if_changed(source: Path, target: Path) -> None:
     data = source.read_bytes()
     if not target.is_file() or target.read_bytes() != data:
-        publish(target, data)
+        write_atomic(target, data)
 
 
 def write_assets(out: Path) -> None:
@@ -321,7 +321,7 @@ def render(
         entries = [
             _entry(r, r in selected, outcomes.get(r.slug), current(r), target) for r in everything
         ]
-        publish(target / "index.html", index_html(ev, entries, target))
+        write_atomic(target / "index.html", index_html(ev, entries, target))
     return Batch(entries, target / "index.html")
 
 

@@ -187,3 +187,17 @@ def test_the_console_script_is_installed():
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_atomic_writes_leave_a_file_readable_like_any_new_file(tmp_path):
+    import os
+
+    from massage_evidence.store import write_atomic
+
+    target = tmp_path / "out.txt"
+    write_atomic(target, "whole")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.read_text() == "whole"
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
