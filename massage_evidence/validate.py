@@ -35,9 +35,12 @@ def _suggest(value: object, choices: Iterable[str]) -> str:
     return f" (did you mean {matches[0]!r}?)" if matches else ""
 
 
-def _is_kind(kind: type | tuple[type, ...]) -> Callable[[object], bool]:
-    def check(value: object) -> bool:
-        return isinstance(value, kind) and not isinstance(value, bool)
+def _is_kind(kind: type | tuple[type, ...]) -> Callable[[pd.Series], pd.Series]:
+    """A vectorised type check: exact types, so a bool is not taken for a number."""
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+
+    def check(values: pd.Series) -> pd.Series:
+        return values.map(type).isin(kinds)
 
     return check
 
@@ -57,12 +60,14 @@ def _dataframe_schema(
 ) -> pa.DataFrameSchema:
     columns = {}
     for name, spec in fields.items():
-        checks = [pa.Check(_is_kind(spec.kind), element_wise=True, name="type")]
+        checks = [pa.Check(_is_kind(spec.kind), name="type")]
         if spec.pattern:
             checks.append(pa.Check(_matches(spec.pattern), element_wise=True, name="pattern"))
         if spec.vocabulary:
             terms = frozenset(vocabulary.terms(spec.vocabulary))
-            checks.append(pa.Check(terms.__contains__, element_wise=True, name="vocabulary"))
+            checks.append(
+                pa.Check(lambda values, terms=terms: values.isin(terms), name="vocabulary")
+            )
         columns[name] = pa.Column(
             object,
             nullable=spec.nullable,
