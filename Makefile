@@ -31,6 +31,7 @@ format: $(STAMP)
 
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/load.py
+	$(BIN)/python benchmarks/synthesis.py
 	$(BIN)/python benchmarks/batch.py
 
 clean:
