@@ -104,6 +104,11 @@ def lab(tmp_path_factory: pytest.TempPathFactory, notebooks_dir: Path) -> Iterat
     (settings / "notification.jupyterlab-settings").write_text(json.dumps(QUIET_LAB))
     env = {
         **os.environ,
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "MASSAGE_EVIDENCE_CACHE": str(home / "cache" / "massage-evidence"),
         "JUPYTER_CONFIG_DIR": str(home / "config"),
         "JUPYTER_DATA_DIR": str(home / "data"),
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
