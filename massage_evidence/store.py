@@ -8,6 +8,7 @@ Files are written atomically: a temporary file in the same folder, then a rename
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
@@ -130,128 +131,237 @@ def _read_text(path: Path) -> str:
     return path.read_text(encoding="utf-8-sig")
 
 
-_STR, _NULL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null"
-_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_STR, _NULL, _INT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:int"
+_RESOLVER = yaml.resolver.Resolver()  # the safe loader's own resolver
+_NO_KEY = object()
 
 
-def _construct(loader: Any, node: yaml.Node, built: dict[int, Any]) -> Any:
-    """The node's value, as the safe loader builds it.
+@functools.lru_cache(maxsize=1 << 14)
+def _plain_tag(text: str) -> str:
+    """The tag the safe loader gives an untagged plain scalar: it depends on the text alone."""
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
 
-    Text, nulls, lists and mappings with text keys are built here, the rest by the loader:
-    its generic path costs more than parsing the text, which matters at 100k claims. A node met
-    again through an alias gives the same object, as in the loader.
+
+@dataclass(frozen=True)
+class Place:
+    """Where a mapping or a list of a document stands: its line, and the line of each key (with
+    `key[i]` for the items of a list value) or of each item."""
+
+    line: int
+    fields: dict[str, int] = field(default_factory=dict)
+    items: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed YAML document: its data, and the place of each of its mappings and lists."""
+
+    data: Any
+    places: dict[int, Place]  # by id() of the mapping or list, alive as long as `data`
+
+
+class _BeyondPlainData(Exception):
+    """The document uses anchors, aliases, explicit tags, keys other than text or two documents."""
+
+
+def _scalar(loader: Any, event: yaml.ScalarEvent) -> tuple[Any, str]:
+    """An untagged scalar's value and tag, as the safe loader resolves and builds them."""
+    text = event.value
+    tag = _plain_tag(text) if event.implicit[0] else _STR
+    if tag == _STR:
+        return text, tag
+    if tag == _NULL:
+        return None, tag
+    if tag == _INT and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0"):
+        return int(text), tag  # plain decimals; octal, 1_000 or 1:20 are left to the loader
+    node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)
+    return loader.construct_object(node, deep=True), tag
+
+
+def _plain_document(loader: Any) -> Document | None:
+    """The document built straight from the parser's events: the common case, made fast.
+
+    PyYAML's composer makes a node of every value, which its constructor then visits again: at
+    100k claims that was most of the reading time. Anything beyond plain data raises
+    _BeyondPlainData, for the loader's own way.
     """
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == _STR:
-            return node.value
-        return None if node.tag == _NULL else loader.construct_object(node, deep=True)
-    if id(node) in built:
-        return built[id(node)]
-    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
-        items: list[Any] = []
-        built[id(node)] = items
-        items.extend(_construct(loader, item, built) for item in node.value)
-        return items
-    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
-        mapping: dict[str, Any] = {}
-        built[id(node)] = mapping
-        for key, value in node.value:
-            if not (isinstance(key, yaml.ScalarNode) and key.tag == _STR):
-                del built[id(node)]
-                return loader.construct_object(node, deep=True)
-            if isinstance(value, yaml.ScalarNode) and value.tag == _STR:
-                mapping[key.value] = value.value  # most values: text, built without a call
-            else:
-                mapping[key.value] = _construct(loader, value, built)
-        return mapping
-    return loader.construct_object(node, deep=True)
+    get_event = loader.get_event
+    places: dict[int, Place] = {}
+    get_event()  # the start of the stream
+    if isinstance(get_event(), yaml.StreamEndEvent):
+        return None
+    # Open collections: [mapping, pending key, its line, key lines, line]
+    # or [list, item lines, line].
+    stack: list[list[Any]] = []
+    root: Any = None
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if event.anchor is not None or event.tag is not None:
+                raise _BeyondPlainData
+            value, tag = _scalar(loader, event)
+            line = event.start_mark.line + 1
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None:
+                raise _BeyondPlainData
+            start = event.start_mark.line + 1
+            is_mapping = kind is yaml.MappingStartEvent
+            stack.append([{}, _NO_KEY, 0, {}, start] if is_mapping else [[], [], start])
+            continue
+        elif kind is yaml.MappingEndEvent:
+            value, _, _, fields, line = stack.pop()
+            places[id(value)] = Place(line, fields=fields)
+        elif kind is yaml.SequenceEndEvent:
+            value, item_lines, line = stack.pop()
+            places[id(value)] = Place(line, items=item_lines)
+        elif kind is yaml.DocumentEndEvent:
+            break
+        else:
+            raise _BeyondPlainData
+        if not stack:
+            root = value
+            continue
+        parent = stack[-1]
+        if len(parent) == 3:
+            parent[0].append(value)
+            parent[1].append(line)
+        elif parent[1] is _NO_KEY:
+            if kind is not yaml.ScalarEvent or tag != _STR:
+                raise _BeyondPlainData
+            parent[1], parent[2] = value, line
+        else:
+            key, fields = parent[1], parent[3]
+            parent[0][key] = value
+            fields[key] = parent[2]
+            if kind is yaml.SequenceEndEvent:
+                for position, item_line in enumerate(item_lines):
+                    fields[f"{key}[{position}]"] = item_line
+            parent[1] = _NO_KEY
+    if not isinstance(get_event(), yaml.StreamEndEvent):
+        raise _BeyondPlainData
+    return Document(root, places)
 
 
-def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
-    """Parse one YAML document safely; return the data and its node tree (for line numbers)."""
+def _walk(node: yaml.Node, value: Any, places: dict[int, Place]) -> None:
+    """Record the places of what the loader built from `node`, walking both side by side."""
+    if id(value) in places:
+        return
+    if isinstance(node, yaml.SequenceNode) and isinstance(value, list):
+        lines = [item.start_mark.line + 1 for item in node.value]
+        places[id(value)] = Place(node.start_mark.line + 1, items=lines)
+        for item_node, item in zip(node.value, value, strict=False):
+            _walk(item_node, item, places)
+    elif isinstance(node, yaml.MappingNode) and isinstance(value, dict):
+        fields: dict[str, int] = {}
+        places[id(value)] = Place(node.start_mark.line + 1, fields=fields)
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if not isinstance(key, str) or key not in value:
+                continue
+            fields[key] = key_node.start_mark.line + 1
+            if isinstance(value_node, yaml.SequenceNode):
+                for position, item_node in enumerate(value_node.value):
+                    fields[f"{key}[{position}]"] = item_node.start_mark.line + 1
+            _walk(value_node, value[key], places)
+
+
+def _general_document(text: str) -> Document | None:
+    """The document built by the safe loader itself (anchors, tags, merge keys...)."""
     loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
-        data = _construct(loader, node, {}) if node is not None else None
+        if node is None:
+            return None
+        data = loader.construct_document(node)
     finally:
         loader.dispose()
-    return data, node
+    places: dict[int, Place] = {}
+    _walk(node, data, places)
+    return Document(data, places)
+
+
+def parse_yaml(text: str) -> Document | None:
+    """Parse one YAML document as the safe loader does, keeping where each part stands.
+
+    None when the text holds no document. Raises yaml.YAMLError as the loader does.
+    """
+    loader = SafeLoader(text)
+    try:
+        return _plain_document(loader)
+    except (_BeyondPlainData, RecursionError):
+        pass
+    finally:
+        loader.dispose()
+    return _general_document(text)
 
 
 def _records(
-    node: yaml.Node, data: list[Any], file: str, problems: list[Problem], what: str
+    document: Document, items: list[Any], file: str, problems: list[Problem], what: str
 ) -> Iterator[Record]:
-    for item_node, item in zip(node.value, data, strict=True):
-        line = item_node.start_mark.line + 1
-        if not isinstance(item, dict) or not isinstance(item_node, yaml.MappingNode):
+    for line, item in zip(document.places[id(items)].items, items, strict=True):
+        if not isinstance(item, dict):
             problems.append(Problem(file, line, None, None, f"each {what} must be a mapping"))
             continue
-        lines: dict[str, int] = {}
-        for key, value in item_node.value:
-            lines[key.value] = key.start_mark.line + 1
-            if isinstance(value, yaml.SequenceNode):
-                for position, element in enumerate(value.value):
-                    lines[f"{key.value}[{position}]"] = element.start_mark.line + 1
-        yield Record(file, line, item, lines)
+        yield Record(file, line, item, document.places[id(item)].fields)
 
 
-def _load_file(path: Path, root: Path, problems: list[Problem]) -> tuple[Any, yaml.Node | None]:
+def _load_file(path: Path, root: Path, problems: list[Problem]) -> Document | None:
     file = display_path(path, root)
     try:
         text = _read_text(path)
     except UnicodeDecodeError as exc:
         problems.append(Problem(file, None, None, None, f"not UTF-8 text ({exc.reason})"))
-        return None, None
+        return None
     except OSError as exc:
         problems.append(Problem(file, None, None, None, f"cannot read: {exc.strerror}"))
-        return None, None
+        return None
     try:
-        data, node = parse_yaml(text)
+        document = parse_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         message = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
         problems.append(Problem(file, line, None, None, f"YAML: {message}"))
-        return None, None
+        return None
     except yaml.YAMLError as exc:
         problems.append(Problem(file, None, None, None, f"YAML: {' '.join(str(exc).split())}"))
-        return None, None
-    if node is None:
+        return None
+    if document is None:
         problems.append(Problem(file, None, None, None, "file is empty"))
-    return data, node
+    return document
 
 
 def _list_file(path: Path, root: Path, problems: list[Problem], what: str) -> list[Record]:
-    data, node = _load_file(path, root, problems)
-    if node is None:
+    document = _load_file(path, root, problems)
+    if document is None:
         return []
-    if not isinstance(data, list):
-        file = display_path(path, root)
+    file = display_path(path, root)
+    if not isinstance(document.data, list):
         problems.append(Problem(file, 1, None, None, f"must be a list of {what}s"))
         return []
-    return list(_records(node, data, display_path(path, root), problems, what))
+    return list(_records(document, document.data, file, problems, what))
 
 
 def _claims_file(
     path: Path, root: Path, problems: list[Problem], files: list[ClaimsFile]
 ) -> list[Record]:
-    data, node = _load_file(path, root, problems)
-    if node is None:
+    document = _load_file(path, root, problems)
+    if document is None:
         return []
-    file = display_path(path, root)
+    file, data = display_path(path, root), document.data
     if not isinstance(data, dict) or "claims" not in data or "source" not in data:
         problems.append(
             Problem(file, 1, None, None, "must be a mapping with `source` and `claims`")
         )
         return []
-    claims_node = next(value for key, value in node.value if key.value == "claims")
+    lines = document.places[id(data)].fields
     if not isinstance(data["claims"], list):
-        problems.append(
-            Problem(file, claims_node.start_mark.line + 1, None, "claims", "must be a list")
-        )
+        line = lines.get("claims", 1)
+        problems.append(Problem(file, line, None, "claims", "must be a list"))
         return []
-    records = list(_records(claims_node, data["claims"], file, problems, "claim"))
-    source_line = next(key.start_mark.line + 1 for key, _ in node.value if key.value == "source")
+    records = list(_records(document, data["claims"], file, problems, "claim"))
+    source_line = lines.get("source", 1)
     files.append(ClaimsFile(file, data["source"], source_line))
     for record in records:
         record.data = {"source": data["source"], **record.data}
@@ -265,7 +375,8 @@ def read(path: str | os.PathLike[str] | None = None) -> RawEvidence:
     root = evidence_dir(path)
     problems: list[Problem] = []
     vocabulary_path = root / "vocabulary.yaml"
-    vocabulary, _ = _load_file(vocabulary_path, root, problems)
+    document = _load_file(vocabulary_path, root, problems)
+    vocabulary = None if document is None else document.data
     if vocabulary is not None and not isinstance(vocabulary, dict):
         problems.append(
             Problem(display_path(vocabulary_path, root), 1, None, None, "must be a mapping")

@@ -1,4 +1,4 @@
-"""Reading YAML: the fast construction gives exactly what the safe loader gives."""
+"""Reading YAML: the fast construction gives exactly what the safe loader gives, with places."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import math
 import pytest
 import yaml
 
-from massage_evidence.store import gc_paused, parse_yaml
+from massage_evidence.store import Document, gc_paused, parse_yaml
 
 from .conftest import EVIDENCE
 
@@ -42,6 +42,11 @@ def _same(left: object, right: object) -> bool:
     return left == right
 
 
+def _data(text: str) -> object:
+    document = parse_yaml(text)
+    return None if document is None else document.data
+
+
 def _safe_load(text: str) -> tuple[str, object]:
     try:
         return "value", yaml.load(text, Loader=yaml.CSafeLoader)
@@ -60,7 +65,7 @@ def _safe_load(text: str) -> tuple[str, object]:
 def test_parse_yaml_builds_what_the_safe_loader_builds(text: str):
     expected = _safe_load(text)
     try:
-        found: tuple[str, object] = "value", parse_yaml(text)[0]
+        found: tuple[str, object] = "value", _data(text)
     except yaml.YAMLError as error:
         found = "error", type(error).__name__
     assert found[0] == expected[0]
@@ -68,9 +73,9 @@ def test_parse_yaml_builds_what_the_safe_loader_builds(text: str):
 
 
 def test_aliases_give_the_same_object_and_may_be_recursive():
-    shared = parse_yaml("a: &x [1, 2]\nb: *x\n")[0]
+    shared = _data("a: &x [1, 2]\nb: *x\n")
     assert shared["a"] is shared["b"]
-    looped = parse_yaml("&m {self: *m, items: &l [*l]}\n")[0]
+    looped = _data("&m {self: *m, items: &l [*l]}\n")
     assert looped["self"] is looped and looped["items"][0] is looped["items"]
 
 
@@ -87,7 +92,45 @@ def test_gc_paused_restores_the_collector_as_it_was():
     assert gc.isenabled()
 
 
-def test_parse_yaml_returns_the_node_tree_for_line_numbers():
-    data, node = parse_yaml("- id: a\n  quote: x\n- id: b\n")
-    assert data == [{"id": "a", "quote": "x"}, {"id": "b"}]
-    assert node is not None and [item.start_mark.line for item in node.value] == [0, 2]
+RECORDS = """\
+# two records
+- id: a
+  quote: x
+  quantities:
+    - {min: 2}
+
+    - {min: 3}
+- id: b
+"""
+
+
+def _places(document: Document | None) -> tuple[list[int], list[dict[str, int]]]:
+    assert document is not None
+    items = document.data
+    fields = [document.places[id(item)].fields for item in items]
+    return document.places[id(items)].items, fields
+
+
+@pytest.mark.parametrize(
+    "text",
+    [RECORDS, "%YAML 1.1\n---\n" + RECORDS.replace("id: b", "id: &b b")],
+    ids=["plain data", "with an anchor (the loader's own way)"],
+)
+def test_parse_yaml_keeps_the_line_of_each_record_key_and_list_item(text: str):
+    shift = 2 if text.startswith("%YAML") else 0
+    items, fields = _places(parse_yaml(text))
+    assert items == [2 + shift, 8 + shift]
+    assert fields[0] == {
+        "id": 2 + shift,
+        "quote": 3 + shift,
+        "quantities": 4 + shift,
+        "quantities[0]": 5 + shift,
+        "quantities[1]": 7 + shift,
+    }
+    assert fields[1] == {"id": 8 + shift}
+
+
+def test_parse_yaml_gives_none_for_a_text_without_a_document():
+    assert parse_yaml("# only a comment\n") is None
+    document = parse_yaml("---\n")
+    assert document is not None and document.data is None
