@@ -164,18 +164,15 @@ class _BeyondPlainData(Exception):
     """The document uses anchors, aliases, explicit tags, keys other than text or two documents."""
 
 
-def _scalar(loader: Any, event: yaml.ScalarEvent) -> tuple[Any, str]:
-    """An untagged scalar's value and tag, as the safe loader resolves and builds them."""
+def _typed_scalar(loader: Any, event: yaml.ScalarEvent, tag: str) -> Any:
+    """The value of a plain scalar the resolver did not take for text, as the loader builds it."""
     text = event.value
-    tag = _plain_tag(text) if event.implicit[0] else _STR
-    if tag == _STR:
-        return text, tag
     if tag == _NULL:
-        return None, tag
+        return None
     if tag == _INT and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0"):
-        return int(text), tag  # plain decimals; octal, 1_000 or 1:20 are left to the loader
+        return int(text)  # plain decimals; octal, 1_000 or 1:20 are left to the loader
     node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)
-    return loader.construct_object(node, deep=True), tag
+    return loader.construct_object(node, deep=True)
 
 
 def _plain_document(loader: Any) -> Document | None:
@@ -185,7 +182,7 @@ def _plain_document(loader: Any) -> Document | None:
     100k claims that was most of the reading time. Anything beyond plain data raises
     _BeyondPlainData, for the loader's own way.
     """
-    get_event = loader.get_event
+    get_event, plain_tag = loader.get_event, _plain_tag
     places: dict[int, Place] = {}
     get_event()  # the start of the stream
     if isinstance(get_event(), yaml.StreamEndEvent):
@@ -200,7 +197,11 @@ def _plain_document(loader: Any) -> Document | None:
         if kind is yaml.ScalarEvent:
             if event.anchor is not None or event.tag is not None:
                 raise _BeyondPlainData
-            value, tag = _scalar(loader, event)
+            value, tag = event.value, _STR  # quoted or block: text
+            if event.implicit[0]:
+                tag = plain_tag(value)
+                if tag != _STR:
+                    value = _typed_scalar(loader, event, tag)
             line = event.start_mark.line + 1
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             if event.anchor is not None or event.tag is not None:
