@@ -75,20 +75,17 @@ def _validate(raw: store.RawEvidence, corpus: Path | None) -> None:
         pass
 
 
-def _column(values: list[object], spec: schema.Field, vocabulary: Vocabulary) -> pd.Series:
+def _column(values: pd.Series, spec: schema.Field, vocabulary: Vocabulary) -> pd.Series:
+    """A column of raw values (object dtype) in the dtype its declaration gives it."""
     if spec.vocabulary:
-        # Coded by a lookup: 3x faster than letting pandas match 100k strings to the categories.
-        dtype = vocabulary.dtype(spec.vocabulary)
-        code = {term: position for position, term in enumerate(dtype.categories)}
-        codes = [code.get(value, -1) for value in values]
-        return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype))
+        return values.astype(vocabulary.dtype(spec.vocabulary))
     if spec.kind is int:
-        return pd.Series(values, dtype="Int64")
+        return values.astype("Int64")
     if spec.kind == schema.NUMBER:
-        return pd.Series(values, dtype="Float64")
+        return values.astype("Float64")
     if spec.kind == schema.DATE:
-        values = [v.isoformat() if hasattr(v, "isoformat") else v for v in values]
-    return pd.Series(values, dtype="string")
+        values = values.map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
+    return values.astype("string")
 
 
 def _frame(
@@ -98,11 +95,11 @@ def _frame(
     rename: dict[str, str],
     leading: dict[str, list[object]] | None = None,
 ) -> pd.DataFrame:
+    names = [name for name, spec in fields.items() if spec.kind is not list]
+    raw = pd.DataFrame(rows, columns=names, dtype=object)
     columns = {name: pd.Series(values, dtype="string") for name, values in (leading or {}).items()}
-    for name, spec in fields.items():
-        if spec.kind is list:
-            continue
-        columns[rename.get(name, name)] = _column([row.get(name) for row in rows], spec, vocabulary)
+    for name in names:
+        columns[rename.get(name, name)] = _column(raw[name], fields[name], vocabulary)
     return pd.DataFrame(columns)
 
 
