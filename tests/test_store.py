@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import gc
 import math
+import os
+import shutil
+from pathlib import Path
 
 import pytest
 import yaml
 
+from massage_evidence import store
 from massage_evidence.store import Document, gc_paused, parse_yaml
 
 from .conftest import EVIDENCE
@@ -134,3 +138,33 @@ def test_parse_yaml_gives_none_for_a_text_without_a_document():
     assert parse_yaml("# only a comment\n") is None
     document = parse_yaml("---\n")
     assert document is not None and document.data is None
+
+
+def _as_read(raw: store.RawEvidence) -> tuple[object, ...]:
+    records = [(r.file, r.line, r.data, r.field_lines) for r in raw.claims]
+    return records, [str(p) for p in raw.problems], raw.claim_files
+
+
+def test_claims_read_by_several_processes_are_what_one_process_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    evidence = shutil.copytree(EVIDENCE, tmp_path / "evidence")
+    claims = sorted((evidence / "claims").glob("*.yaml"))
+    claims[1].write_text("claims: [\n", encoding="utf-8")  # a problem in the middle
+    text = claims[2].read_text(encoding="utf-8")
+    claims[2].write_text(text.replace("  - id:", "  - 7\n  - id:", 1), encoding="utf-8")
+    serial = store.read(evidence)
+    assert len(serial.problems) == 2 and len(serial.claims) > 100
+    monkeypatch.setattr(store, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    spawned = []
+    original = store.ProcessPoolExecutor
+
+    def counting_pool(*args: object, **kwargs: object) -> object:
+        spawned.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(store, "ProcessPoolExecutor", counting_pool)
+    parallel = store.read(evidence)
+    assert spawned == [(2,)]
+    assert _as_read(parallel) == _as_read(serial)
