@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import functools
 import gc
-import hashlib
 import itertools
 import multiprocessing
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -377,66 +376,69 @@ def _claims_file(
 def read(path: str | os.PathLike[str] | None = None) -> RawEvidence:
     """Read every evidence file under `path` (default: the bundled evidence) without judging it."""
     root = evidence_dir(path)
-    problems: list[Problem] = []
-    vocabulary_path = root / "vocabulary.yaml"
-    document = _load_file(vocabulary_path, root, problems)
-    vocabulary = None if document is None else document.data
-    if vocabulary is not None and not isinstance(vocabulary, dict):
-        problems.append(
-            Problem(display_path(vocabulary_path, root), 1, None, None, "must be a mapping")
-        )
-        vocabulary = None
-    files = [vocabulary_path]
-    tables: dict[str, list[Record]] = {}
-    for name, table in schema.TABLES.items():
-        if table.file is not None:
-            files.append(root / table.file)
-            tables[name] = _list_file(root / table.file, root, problems, table.record)
     claim_files = sorted((root / "claims").glob("*.yaml"))
-    files += claim_files
-    records, claims_problems, declared = _read_claims(claim_files, root)
-    tables["claims"] = records
+    with _claims_reader(claim_files, root) as read_claims:  # large sets start in the background
+        problems: list[Problem] = []
+        vocabulary_path = root / "vocabulary.yaml"
+        document = _load_file(vocabulary_path, root, problems)
+        vocabulary = None if document is None else document.data
+        if vocabulary is not None and not isinstance(vocabulary, dict):
+            problems.append(
+                Problem(display_path(vocabulary_path, root), 1, None, None, "must be a mapping")
+            )
+            vocabulary = None
+        files = [vocabulary_path]
+        tables: dict[str, list[Record]] = {}
+        for name, table in schema.TABLES.items():
+            if table.file is not None:
+                files.append(root / table.file)
+                tables[name] = _list_file(root / table.file, root, problems, table.record)
+        tables["claims"], claims_problems, declared = read_claims()
     problems += claims_problems
-    return RawEvidence(root, vocabulary or {}, tables, declared, problems, files)
+    return RawEvidence(root, vocabulary or {}, tables, declared, problems, files + claim_files)
 
 
 # Claims files of at least this many bytes in all are read by several processes: below it,
 # starting them costs more than it saves (the bundled evidence is some 0.2 MB).
 PARALLEL_BYTES = 8 * 2**20
 
+_ClaimsRead = tuple[list[Record], list[Problem], list[ClaimsFile]]
 
-def _read_claims(
-    paths: list[Path], root: Path
-) -> tuple[list[Record], list[Problem], list[ClaimsFile]]:
-    """The claims files' records, problems and declarations, in the order of `paths`.
+
+@contextmanager
+def _claims_reader(paths: list[Path], root: Path) -> Iterator[Callable[[], _ClaimsRead]]:
+    """A function giving the claims files' records, problems and declarations in file order.
 
     Parsing YAML is most of the time `load()` takes on a large corpus, so many files are shared
-    out among processes, one per core, in contiguous chunks whose results are joined in order.
+    out among processes, one per core, in contiguous chunks: they start on entering, while the
+    caller reads the other files, and the function joins their results in order.
     """
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     size = sum(path.stat().st_size for path in paths)
     if (workers or 1) < 2 or size < PARALLEL_BYTES:
-        return _claims_chunk(paths, root)
+        yield lambda: _claims_chunk(paths, root)
+        return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     step = -(-len(paths) // (4 * workers))  # a few chunks per worker, to share the work evenly
     chunks = [paths[start : start + step] for start in range(0, len(paths), step)]
-    records: list[Record] = []
-    problems: list[Problem] = []
-    declared: list[ClaimsFile] = []
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for rows, chunk_problems, chunk_declared in pool.map(
-            _claims_chunk_in_worker, chunks, itertools.repeat(root)
-        ):
-            records += [Record(*row) for row in rows]
-            problems += chunk_problems
-            declared += chunk_declared
-    return records, problems, declared
+        results = pool.map(_claims_chunk_in_worker, chunks, itertools.repeat(root))
+
+        def joined() -> _ClaimsRead:
+            records: list[Record] = []
+            problems: list[Problem] = []
+            declared: list[ClaimsFile] = []
+            for rows, chunk_problems, chunk_declared in results:
+                records += [Record(*row) for row in rows]
+                problems += chunk_problems
+                declared += chunk_declared
+            return records, problems, declared
+
+        yield joined
 
 
-def _claims_chunk(
-    paths: list[Path], root: Path
-) -> tuple[list[Record], list[Problem], list[ClaimsFile]]:
+def _claims_chunk(paths: list[Path], root: Path) -> _ClaimsRead:
     problems: list[Problem] = []
     declared: list[ClaimsFile] = []
     with gc_paused():
@@ -450,10 +452,6 @@ def _claims_chunk_in_worker(
     """A chunk read in a worker process, its records as plain tuples: pickle sends those faster."""
     records, problems, declared = _claims_chunk(paths, root)
     return [(r.file, r.line, r.data, r.field_lines) for r in records], problems, declared
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _umask() -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -18,7 +19,7 @@ import pandera.pandas as pa
 from . import schema
 from .errors import Problem, QuantityError
 from .quantities import parse
-from .store import RawEvidence, Record, gc_paused, sha256_of
+from .store import RawEvidence, Record, gc_paused
 from .vocabulary import Vocabulary
 
 TYPE_NAMES = {
@@ -245,7 +246,8 @@ def _check_texts(
                 )
             )
             continue
-        digest = sha256_of(path)
+        content = path.read_bytes()
+        digest = hashlib.sha256(content).hexdigest()
         if digest != record.data["sha256"]:
             problems.append(
                 Problem(
@@ -256,7 +258,7 @@ def _check_texts(
                     f"does not match the text (its sha256 is {digest})",
                 )
             )
-        texts[source_id] = path.read_text(encoding="utf-8")
+        texts[source_id] = content.decode("utf-8")
     for record in claims:
         text = texts.get(str(record.data["source"]))
         if text is None:
