@@ -36,12 +36,24 @@ def _suggest(value: object, choices: Iterable[str]) -> str:
     return f" (did you mean {matches[0]!r}?)" if matches else ""
 
 
+# What pandas infers for a column whose every value (nulls aside) has one of a field's types.
+_INFERRED = {
+    str: {"string", "empty"},
+    int: {"integer", "empty"},
+    schema.NUMBER: {"integer", "floating", "mixed-integer-float", "empty"},
+}
+
+
 def _is_kind(kind: type | tuple[type, ...]) -> Callable[[pd.Series], pd.Series]:
     """A vectorised type check: exact types, so a bool is not taken for a number. Nulls pass:
-    whether a field may be null is the nullable check's concern."""
+    whether a field may be null is the nullable check's concern. A column pandas already sees as
+    all of the right type passes whole, without a look at each value."""
     kinds = (*(kind if isinstance(kind, tuple) else (kind,)), type(None))
+    inferred = _INFERRED.get(kind, set())
 
     def check(values: pd.Series) -> pd.Series:
+        if pd.api.types.infer_dtype(values, skipna=True) in inferred:
+            return pd.Series(True, index=values.index)
         return values.map(type).isin(kinds)
 
     return check

@@ -222,6 +222,18 @@ CASES = {
         replace(CLAIMS, "max: 3", 'max: "three"'),
         [f"{CLAIMS}:16: claim mini-001: quantities[0].max: must be a number, not 'three'"],
     ),
+    "true or false where a number belongs": (
+        replace(CLAIMS, "max: 3", "max: true"),
+        [f"{CLAIMS}:16: claim mini-001: quantities[0].max: must be a number, not True"],
+    ),
+    "number where text belongs": (
+        replace(
+            CLAIMS,
+            "statement: A new strain in one spot may ease within two to three sessions.",
+            "statement: 12",
+        ),
+        [f"{CLAIMS}:8: claim mini-001: statement: must be text, not 12"],
+    ),
     "null where a term is required": (
         replace(CLAIMS, "hedge: probable", "hedge: null"),
         [f"{CLAIMS}:17: claim mini-001: hedge: must not be null"],
