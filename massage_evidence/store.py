@@ -14,12 +14,13 @@ import itertools
 import multiprocessing
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -133,9 +134,9 @@ def _read_text(path: Path) -> str:
     return path.read_text(encoding="utf-8-sig")
 
 
-_STR, _NULL, _INT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:int"
+_STR, _NULL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null"
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 _RESOLVER = yaml.resolver.Resolver()  # the safe loader's own resolver
-_NO_KEY = object()
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -144,14 +145,16 @@ def _plain_tag(text: str) -> str:
     return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """Where a mapping or a list of a document stands: its line, and the line of each key (with
     `key[i]` for the items of a list value) or of each item."""
 
     line: int
-    fields: dict[str, int] = field(default_factory=dict)
-    items: list[int] = field(default_factory=list)
+    fields: Mapping[str, int]
+    items: Sequence[int]
+
+
+_NO_FIELDS: Mapping[str, int] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,8 @@ def _typed_scalar(loader: Any, event: yaml.ScalarEvent, tag: str) -> Any:
         return None
     if tag == _INT and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0"):
         return int(text)  # plain decimals; octal, 1_000 or 1:20 are left to the loader
+    if tag == _FLOAT and text[-1:].isdigit() and "_" not in text and ":" not in text:
+        return float(text)  # plain decimals; .inf, 1_0.5 or 1:20.5 are left to the loader
     node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)
     return loader.construct_object(node, deep=True)
 
@@ -181,67 +186,79 @@ def _plain_document(loader: Any) -> Document | None:
     """The document built straight from the parser's events: the common case, made fast.
 
     PyYAML's composer makes a node of every value, which its constructor then visits again: at
-    100k claims that was most of the reading time. Anything beyond plain data raises
-    _BeyondPlainData, for the loader's own way.
+    100k claims that was most of the reading time. Anything beyond plain data (an alias, an
+    explicit tag, a key that is not text, a second document) raises _BeyondPlainData, for the
+    loader's own way; an anchor no alias refers to changes nothing.
     """
     get_event, plain_tag = loader.get_event, _plain_tag
     places: dict[int, Place] = {}
-    get_event()  # the start of the stream
-    if isinstance(get_event(), yaml.StreamEndEvent):
-        return None
-    # Open collections: [mapping, pending key, its line, key lines, line]
-    # or [list, item lines, line].
-    stack: list[list[Any]] = []
-    root: Any = None
-    while True:
-        event = get_event()
+
+    def value_of(event: yaml.Event) -> Any:
         kind = type(event)
+        if getattr(event, "tag", None) is not None:
+            raise _BeyondPlainData
         if kind is yaml.ScalarEvent:
-            if event.anchor is not None or event.tag is not None:
-                raise _BeyondPlainData
-            value, tag = event.value, _STR  # quoted or block: text
+            value = event.value
             if event.implicit[0]:
                 tag = plain_tag(value)
                 if tag != _STR:
-                    value = _typed_scalar(loader, event, tag)
-            line = event.start_mark.line + 1
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-            if event.anchor is not None or event.tag is not None:
+                    return _typed_scalar(loader, event, tag)
+            return value
+        if kind is yaml.MappingStartEvent:
+            return mapping(event.start_mark.line + 1)
+        if kind is yaml.SequenceStartEvent:
+            return sequence(event.start_mark.line + 1)
+        raise _BeyondPlainData
+
+    def mapping(line: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        fields: dict[str, int] = {}
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is yaml.MappingEndEvent:
+                places[id(result)] = Place(line, fields, ())
+                return result
+            if kind is not yaml.ScalarEvent or event.tag is not None:
                 raise _BeyondPlainData
-            start = event.start_mark.line + 1
-            is_mapping = kind is yaml.MappingStartEvent
-            stack.append([{}, _NO_KEY, 0, {}, start] if is_mapping else [[], [], start])
-            continue
-        elif kind is yaml.MappingEndEvent:
-            value, _, _, fields, line = stack.pop()
-            places[id(value)] = Place(line, fields=fields)
-        elif kind is yaml.SequenceEndEvent:
-            value, item_lines, line = stack.pop()
-            places[id(value)] = Place(line, items=item_lines)
-        elif kind is yaml.DocumentEndEvent:
-            break
-        else:
-            raise _BeyondPlainData
-        if not stack:
-            root = value
-            continue
-        parent = stack[-1]
-        if len(parent) == 3:
-            parent[0].append(value)
-            parent[1].append(line)
-        elif parent[1] is _NO_KEY:
-            if kind is not yaml.ScalarEvent or tag != _STR:
+            key = event.value
+            if event.implicit[0] and plain_tag(key) != _STR:
                 raise _BeyondPlainData
-            parent[1], parent[2] = value, line
-        else:
-            key, fields = parent[1], parent[3]
-            parent[0][key] = value
-            fields[key] = parent[2]
-            if kind is yaml.SequenceEndEvent:
-                for position, item_line in enumerate(item_lines):
+            fields[key] = event.start_mark.line + 1
+            event = get_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent and event.tag is None:  # most values: inline
+                value = event.value
+                if event.implicit[0]:
+                    tag = plain_tag(value)
+                    if tag != _STR:
+                        value = _typed_scalar(loader, event, tag)
+                result[key] = value
+                continue
+            result[key] = value = value_of(event)
+            if kind is yaml.SequenceStartEvent:
+                for position, item_line in enumerate(places[id(value)].items):
                     fields[f"{key}[{position}]"] = item_line
-            parent[1] = _NO_KEY
-    if not isinstance(get_event(), yaml.StreamEndEvent):
+
+    def sequence(line: int) -> list[Any]:
+        result: list[Any] = []
+        lines: list[int] = []
+        while True:
+            event = get_event()
+            if type(event) is yaml.SequenceEndEvent:
+                places[id(result)] = Place(line, _NO_FIELDS, lines)
+                return result
+            lines.append(event.start_mark.line + 1)
+            result.append(value_of(event))
+
+    get_event()  # the start of the stream
+    event = get_event()
+    if type(event) is yaml.StreamEndEvent:
+        return None
+    root = value_of(get_event())
+    if type(get_event()) is not yaml.DocumentEndEvent:
+        raise _BeyondPlainData
+    if type(get_event()) is not yaml.StreamEndEvent:
         raise _BeyondPlainData
     return Document(root, places)
 
@@ -252,12 +269,12 @@ def _walk(node: yaml.Node, value: Any, places: dict[int, Place]) -> None:
         return
     if isinstance(node, yaml.SequenceNode) and isinstance(value, list):
         lines = [item.start_mark.line + 1 for item in node.value]
-        places[id(value)] = Place(node.start_mark.line + 1, items=lines)
+        places[id(value)] = Place(node.start_mark.line + 1, _NO_FIELDS, lines)
         for item_node, item in zip(node.value, value, strict=False):
             _walk(item_node, item, places)
     elif isinstance(node, yaml.MappingNode) and isinstance(value, dict):
         fields: dict[str, int] = {}
-        places[id(value)] = Place(node.start_mark.line + 1, fields=fields)
+        places[id(value)] = Place(node.start_mark.line + 1, fields, ())
         for key_node, value_node in node.value:
             key = key_node.value
             if not isinstance(key, str) or key not in value:

@@ -18,6 +18,7 @@ from .conftest import EVIDENCE
 
 TRICKY = {
     "scalars": "a: 1\nb: [1, 2.5, null, ~, true, no, 0o17, 017, 0x1f, 1_000, 1:20, .inf, -.nan]\n",
+    "floats": "- [0.5, -1.25, +2.0, 1.5e+3, -.5, +.5, 1., 6.8_0, 1:20.5, .NaN, -.Inf, 1.0e5]\n",
     "dates": "d: 2012-06-24\nt: 2001-12-14t21:59:43.10-05:00\ns: '2012-06-24'\n",
     "merge key": "base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n",
     "non-text keys": "1: one\n2: two\nnull: none\n",
