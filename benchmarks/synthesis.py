@@ -5,6 +5,8 @@ temporary corpus, so quotes, offsets and checksums are real and validation check
 size gets a fresh validation cache, so `load()` really validates. Both sizes run in this one
 process, one after the other; the ratio shows how the cost grows with 10x the data
 (goal: 100k claims loaded, validated and summarised in at most 15 s; ratio at most 12).
+Claims files of 8 MB or more are parsed by one process per core (10k claims are not, 100k are),
+so the CPU columns, which count those processes too, show the growth of the work itself.
 """
 
 from __future__ import annotations
@@ -135,12 +137,18 @@ def generate(root: Path, sources: int, claims: int, vocabulary: Vocabulary) -> N
             (evidence / table.file).write_text("[]\n", encoding="utf-8")
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of the worker processes it has waited for."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def timed(function, *args, **kwargs):
-    """The result, then wall-clock and CPU seconds (CPU time hardly moves when other jobs share
-    the machine; wall-clock time is what the goal is about)."""
-    wall, cpu = time.perf_counter(), time.process_time()
+    """The result, then wall-clock and CPU seconds (CPU time, workers' included, hardly moves
+    when other jobs share the machine; wall-clock time is what the goal is about)."""
+    wall, cpu = time.perf_counter(), _cpu()
     result = function(*args, **kwargs)
-    return result, (time.perf_counter() - wall, time.process_time() - cpu)
+    return result, (time.perf_counter() - wall, _cpu() - cpu)
 
 
 def measure(root: Path) -> dict[str, tuple[float, float]]:
@@ -174,7 +182,13 @@ def main() -> None:
         for sources, claims in SIZES:
             root = Path(scratch) / f"{claims}"
             _, (generated, _) = timed(generate, root, sources, claims, vocabulary)
-            print(f"generated {claims} claims over {sources} sources in {generated:.1f} s")
+            files = sorted((root / "evidence" / "claims").glob("*.yaml"))
+            megabytes = sum(file.stat().st_size for file in files) / 2**20
+            print(
+                f"generated {claims} claims over {sources} sources in {generated:.1f} s: "
+                f"{megabytes:.0f} MB of claims files, read by "
+                f"{store.reading_processes(files)} process(es)"
+            )
             results.append(measure(root))
     small, large = results
     header = ("10k wall", 10), ("100k wall", 11), ("ratio", 7), ("10k cpu", 9), ("100k cpu", 10)
@@ -185,10 +199,10 @@ def main() -> None:
             f"{step:<20}{wall:>10.2f}{big_wall:>11.2f}{big_wall / wall:>7.1f}"
             f"{cpu:>9.2f}{big_cpu:>10.2f}"
         )
-    (total, cpu), (small_total, _) = large["load + consensus"], small["load + consensus"]
+    (total, cpu), (small_total, small_cpu) = large["load + consensus"], small["load + consensus"]
     print(
-        f"\n100k load + consensus: {total:.1f} s wall, {cpu:.1f} s CPU (goal <= 15 s); "
-        f"growth {total / small_total:.1f}x (goal <= 12x)"
+        f"\n100k load + consensus: {total:.1f} s wall, {cpu:.1f} s CPU (goal <= 15 s wall); "
+        f"growth {total / small_total:.1f}x wall, {cpu / small_cpu:.1f}x CPU (goal <= 12x)"
     )
 
 

@@ -419,6 +419,16 @@ def read(path: str | os.PathLike[str] | None = None) -> RawEvidence:
 # starting them costs more than it saves (the bundled evidence is some 0.2 MB).
 PARALLEL_BYTES = 8 * 2**20
 
+
+def reading_processes(paths: list[Path]) -> int:
+    """How many processes read these claims files: one per core when they are large, else one."""
+    if sum(path.stat().st_size for path in paths) < PARALLEL_BYTES:
+        return 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 _ClaimsRead = tuple[list[Record], list[Problem], list[ClaimsFile]]
 
 
@@ -430,9 +440,8 @@ def _claims_reader(paths: list[Path], root: Path) -> Iterator[Callable[[], _Clai
     out among processes, one per core, in contiguous chunks: they start on entering, while the
     caller reads the other files, and the function joins their results in order.
     """
-    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    size = sum(path.stat().st_size for path in paths)
-    if (workers or 1) < 2 or size < PARALLEL_BYTES:
+    workers = reading_processes(paths)
+    if workers == 1:
         yield lambda: _claims_chunk(paths, root)
         return
     methods = multiprocessing.get_all_start_methods()
