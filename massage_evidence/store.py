@@ -3,7 +3,8 @@
 YAML is read with libyaml's C loader in safe mode (no Python objects are ever constructed), keeping
 the line of every record and field so that problems can point at them. Reading never fails on bad
 content: problems of form (syntax, empty file, wrong layout) are collected for the validator.
-Files are written atomically: a temporary file in the same folder, then a rename.
+A large set of claims files is parsed by one process per core. Files are written atomically: a
+temporary file in the same folder, then a rename.
 """
 
 from __future__ import annotations
