@@ -92,6 +92,12 @@ class RawEvidence:
     claim_files: list[ClaimsFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    vocabulary_places: dict[int, Place] = field(default_factory=dict)
+
+    def vocabulary_line(self, container: object, key: str) -> int | None:
+        """The line of `key` in a mapping of the vocabulary, when it has one."""
+        place = self.vocabulary_places.get(id(container))
+        return place.fields.get(key) if place is not None else None
 
     @property
     def sources(self) -> list[Record]:
@@ -413,7 +419,10 @@ def read(path: str | os.PathLike[str] | None = None) -> RawEvidence:
                 tables[name] = _list_file(root / table.file, root, problems, table.record)
         tables["claims"], claims_problems, declared = read_claims()
     problems += claims_problems
-    return RawEvidence(root, vocabulary or {}, tables, declared, problems, files + claim_files)
+    places = document.places if document is not None and vocabulary is not None else {}
+    return RawEvidence(
+        root, vocabulary or {}, tables, declared, problems, files + claim_files, places
+    )
 
 
 # Claims files of at least this many bytes in all are read by several processes: below it,

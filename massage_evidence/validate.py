@@ -219,22 +219,25 @@ def _vocabulary(raw: RawEvidence) -> tuple[Vocabulary | None, list[Problem]]:
     data = raw.vocabulary
     for field in schema.vocabulary_fields():
         terms = data.get(field)
+        field_line = raw.vocabulary_line(data, field)
         if not isinstance(terms, dict) or not terms:
             problems.append(
-                Problem(path, None, None, field, "vocabulary field is missing or empty")
+                Problem(path, field_line, None, field, "vocabulary field is missing or empty")
             )
             continue
         for term, entry in terms.items():
-            label = f"term {term}"
+            label, term_line = f"term {term}", raw.vocabulary_line(terms, term)
             if not isinstance(entry, dict):
-                problems.append(Problem(path, None, label, field, "must be a mapping"))
+                problems.append(Problem(path, term_line, label, field, "must be a mapping"))
                 continue
             for key in schema.TERM:
                 if not isinstance(entry.get(key), str):
-                    problems.append(Problem(path, None, label, f"{field}.{key}", "must be text"))
+                    line = raw.vocabulary_line(entry, key) or term_line
+                    problems.append(Problem(path, line, label, f"{field}.{key}", "must be text"))
             for key in set(entry) - set(schema.TERM):
                 message = f"unknown key {key!r} (an unquoted comma in a flow mapping?)"
-                problems.append(Problem(path, None, label, field, message))
+                line = raw.vocabulary_line(entry, key) or term_line
+                problems.append(Problem(path, line, label, field, message))
     if problems or not data:
         return None, problems
     return Vocabulary.from_mapping(data), problems

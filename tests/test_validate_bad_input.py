@@ -15,6 +15,14 @@ CLAIMS = "evidence/claims/mini-source.yaml"
 SOURCES = "evidence/sources.yaml"
 STUDIES = "evidence/studies.yaml"
 AUDIT = "evidence/audit.yaml"
+VOCABULARY_LINES = (
+    (Path(__file__).parent.parent / "evidence" / "vocabulary.yaml")
+    .read_text(encoding="utf-8")
+    .splitlines()
+)
+ANECDOTAL_LINE = 1 + next(
+    i for i, line in enumerate(VOCABULARY_LINES) if line.startswith("  anecdotal:")
+)
 REAL_SHA = hashlib.sha256(
     (Path(__file__).parent / "fixtures" / "mini" / "corpus" / "mini.txt").read_bytes()
 ).hexdigest()
@@ -264,8 +272,16 @@ CASES = {
             "definition: Told as a story, or an experience.}",
         ),
         [
-            "evidence/vocabulary.yaml: term anecdotal: hedge: unknown key 'or an experience.' (an unquoted comma in a flow mapping?)"
+            f"evidence/vocabulary.yaml:{ANECDOTAL_LINE}: term anecdotal: hedge: unknown key 'or an experience.' (an unquoted comma in a flow mapping?)"
         ],
+    ),
+    "vocabulary term without a label": (
+        replace(
+            "evidence/vocabulary.yaml",
+            "anecdotal: {label: Anecdotal, definition:",
+            "anecdotal: {definition:",
+        ),
+        [f"evidence/vocabulary.yaml:{ANECDOTAL_LINE}: term anecdotal: hedge.label: must be text"],
     ),
     "tension naming an unknown assertion": (
         replace(
