@@ -173,7 +173,7 @@ class Document:
 
 
 class _BeyondPlainData(Exception):
-    """The document uses anchors, aliases, explicit tags, keys other than text or two documents."""
+    """The document uses aliases, explicit tags, keys other than text or a second document."""
 
 
 def _typed_scalar(loader: Any, event: yaml.ScalarEvent, tag: str) -> Any:
@@ -294,7 +294,7 @@ def _walk(node: yaml.Node, value: Any, places: dict[int, Place]) -> None:
 
 
 def _general_document(text: str) -> Document | None:
-    """The document built by the safe loader itself (anchors, tags, merge keys...)."""
+    """The document as the safe loader builds it: aliases, tags, merge keys, deep nesting."""
     loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -353,6 +353,9 @@ def _load_file(path: Path, root: Path, problems: list[Problem]) -> Document | No
         return None
     except yaml.YAMLError as exc:
         problems.append(Problem(file, None, None, None, f"YAML: {' '.join(str(exc).split())}"))
+        return None
+    except RecursionError:
+        problems.append(Problem(file, None, None, None, "YAML: nested too deeply to read"))
         return None
     if document is None:
         problems.append(Problem(file, None, None, None, "file is empty"))

@@ -293,6 +293,10 @@ CASES = {
             "evidence/tensions.yaml:3: tension quick-relief-versus-rest-first: second: unknown assertion 'no-massage-on-swollen-area' (did you mean 'no-massage-on-swollen-inflamed-area'?)"
         ],
     ),
+    "lists nested thousands deep": (
+        write(CLAIMS, "[" * 5000 + "]" * 5000),
+        [f"{CLAIMS}: YAML: nested too deeply to read"],
+    ),
     "empty claims file": (
         write(CLAIMS, ""),
         [f"{CLAIMS}: file is empty"],
