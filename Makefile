@@ -1,17 +1,27 @@
-# The project's entry points. Each target sets up its own environment in .venv on first use.
+# The project's entry points. Each target sets up its own environment in .venv on first use:
+# pip installs uv (pinned with hashes in requirements/uv.txt), and uv installs every other
+# package from uv.lock, exact versions with hashes, never resolving afresh.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+UV := $(BIN)/uv
+STAMP := $(VENV)/.synced
 
-.PHONY: reports notebooks test lint format benchmarks clean
+.PHONY: setup lock reports notebooks test lint format benchmarks clean
 
-$(STAMP): pyproject.toml
+$(UV): requirements/uv.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	rm -f $(VENV)/.installed-*
+	$(BIN)/python -m pip install --quiet --quiet --require-hashes --no-deps -r requirements/uv.txt
+	touch $(UV)
+
+$(STAMP): $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --inexact --extra test --quiet
 	touch $(STAMP)
+
+setup: $(STAMP)  ## the environment of uv.lock in .venv (fails when pyproject.toml and uv.lock disagree)
+
+lock: $(UV)  ## refresh uv.lock to the newest versions pyproject.toml allows
+	$(UV) lock --upgrade
 
 reports: $(STAMP)  ## render every report from the bundled evidence into reports/ (offline HTML + index)
 	$(BIN)/massage-evidence reports

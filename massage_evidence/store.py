@@ -176,6 +176,13 @@ class _BeyondPlainData(Exception):
     """The document uses aliases, explicit tags, keys other than text or a second document."""
 
 
+MAX_DEPTH = 64  # evidence nests a few levels; anything far deeper is a mistake, refused by us
+
+
+class NestedTooDeeply(ValueError):
+    """A document nests mappings and lists more than MAX_DEPTH levels deep."""
+
+
 def _typed_scalar(loader: Any, event: yaml.ScalarEvent, tag: str) -> Any:
     """The value of a plain scalar the resolver did not take for text, as the loader builds it."""
     text = event.value
@@ -199,8 +206,10 @@ def _plain_document(loader: Any) -> Document | None:
     """
     get_event, plain_tag = loader.get_event, _plain_tag
     places: dict[int, Place] = {}
+    depth = 0
 
     def value_of(event: yaml.Event) -> Any:
+        nonlocal depth
         kind = type(event)
         if getattr(event, "tag", None) is not None:
             raise _BeyondPlainData
@@ -211,11 +220,15 @@ def _plain_document(loader: Any) -> Document | None:
                 if tag != _STR:
                     return _typed_scalar(loader, event, tag)
             return value
-        if kind is yaml.MappingStartEvent:
-            return mapping(event.start_mark.line + 1)
-        if kind is yaml.SequenceStartEvent:
-            return sequence(event.start_mark.line + 1)
-        raise _BeyondPlainData
+        if kind is not yaml.MappingStartEvent and kind is not yaml.SequenceStartEvent:
+            raise _BeyondPlainData
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise NestedTooDeeply
+        build = mapping if kind is yaml.MappingStartEvent else sequence
+        value = build(event.start_mark.line + 1)
+        depth -= 1
+        return value
 
     def mapping(line: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -316,7 +329,7 @@ def parse_yaml(text: str) -> Document | None:
     loader = SafeLoader(text)
     try:
         return _plain_document(loader)
-    except (_BeyondPlainData, RecursionError):
+    except _BeyondPlainData:
         pass
     finally:
         loader.dispose()
@@ -354,8 +367,9 @@ def _load_file(path: Path, root: Path, problems: list[Problem]) -> Document | No
     except yaml.YAMLError as exc:
         problems.append(Problem(file, None, None, None, f"YAML: {' '.join(str(exc).split())}"))
         return None
-    except RecursionError:
-        problems.append(Problem(file, None, None, None, "YAML: nested too deeply to read"))
+    except (NestedTooDeeply, RecursionError):
+        message = f"YAML: nested more than {MAX_DEPTH} levels deep"
+        problems.append(Problem(file, None, None, None, message))
         return None
     if document is None:
         problems.append(Problem(file, None, None, None, "file is empty"))

@@ -293,9 +293,13 @@ CASES = {
             "evidence/tensions.yaml:3: tension quick-relief-versus-rest-first: second: unknown assertion 'no-massage-on-swollen-area' (did you mean 'no-massage-on-swollen-inflamed-area'?)"
         ],
     ),
+    "lists nested one level beyond the limit": (
+        write(CLAIMS, "[" * 65 + "]" * 65),
+        [f"{CLAIMS}: YAML: nested more than 64 levels deep"],
+    ),
     "lists nested thousands deep": (
         write(CLAIMS, "[" * 5000 + "]" * 5000),
-        [f"{CLAIMS}: YAML: nested too deeply to read"],
+        [f"{CLAIMS}: YAML: nested more than 64 levels deep"],
     ),
     "empty claims file": (
         write(CLAIMS, ""),
