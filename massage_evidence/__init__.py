@@ -1,8 +1,7 @@
 """massage-evidence: what popular articles claim about massage for back pain, as verified data."""
 
-__version__ = "0.1.0"
-
-from .errors import EvidenceError, ParameterError, QuantityError, ReportError
+from ._version import __version__
+from .errors import CorpusWarning, EvidenceError, ParameterError, QuantityError, ReportError
 from .evidence import Evidence, load
 from .synthesis import (
     SUPPORT_RULE,
@@ -16,6 +15,7 @@ from .synthesis import (
 
 __all__ = [
     "SUPPORT_RULE",
+    "CorpusWarning",
     "Evidence",
     "EvidenceError",
     "ParameterError",

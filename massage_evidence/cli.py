@@ -3,40 +3,79 @@
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
+import warnings
 from collections.abc import Sequence
 
-from . import store
-from .errors import EvidenceError, ParameterError, ReportError
+from . import paths, store
+from ._version import __version__
+from .errors import CorpusWarning, EvidenceError, ParameterError, ProjectError, ReportError
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+class CommandError(Exception):
+    """A problem with the command's arguments or folders: one line, exit 2."""
+
+
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return value
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, not {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(
+            f"must be a positive, finite number of seconds, not {text}"
+        )
+    return value
+
+
+def _project(args: argparse.Namespace) -> paths.Project:
+    """The folders this command works on, said once on stderr; a missing evidence folder stops."""
+    project = paths.resolve(
+        evidence=args.evidence,
+        corpus=args.corpus,
+        notebooks=getattr(args, "notebooks", None),
+        reports=getattr(args, "out", None),
+    )
+    folder = project.evidence
+    if not folder.is_dir():
+        raise CommandError(f"evidence folder not found: {folder}")
+    if not os.access(folder, os.R_OK | os.X_OK):
+        raise CommandError(f"evidence folder not readable: {folder}")
+    whose = "project" if project.found or args.evidence else "bundled"
+    texts = str(project.corpus) if project.corpus else paths.NO_CORPUS
+    print(f"evidence: {folder} ({whose}); corpus: {texts}", file=sys.stderr)
+    return project
+
+
 def _validate(args: argparse.Namespace) -> int:
     from .validate import problems
 
-    raw = store.read(args.evidence)
-    corpus = store.corpus_dir(args.corpus)
+    project = _project(args)
+    raw = store.read(project.evidence)
+    corpus = project.corpus
     found = problems(raw, corpus)
     for problem in found:
         print(problem)
     if found:
         print(f"{len(found)} problem(s) found", file=sys.stderr)
         return EXIT_INVALID
-    texts = (
-        f"quotes and checksums checked against {corpus}"
-        if corpus
-        else ("no corpus found: quotes and checksums NOT checked (pass --corpus DIR)")
-    )
+    texts = f"quotes and checksums checked against {corpus}" if corpus else paths.NO_CORPUS
     print(
-        f"ok: {len(raw.sources)} sources, {len(raw.claims)} claims, "
+        f"ok: {project.evidence}: {len(raw.sources)} sources, {len(raw.claims)} claims, "
         f"{len(raw.assertions)} assertions; {texts}"
     )
     return EXIT_OK
@@ -46,7 +85,8 @@ def _summary(args: argparse.Namespace) -> int:
     from .evidence import load
     from .summary import per_category, per_source
 
-    ev = load(args.evidence, corpus=args.corpus)
+    project = _project(args)
+    ev = load(project.evidence, corpus=project.corpus)
     print(per_source(ev).to_string(index=False))
     print()
     print(per_category(ev).to_string(index=False))
@@ -56,12 +96,13 @@ def _summary(args: argparse.Namespace) -> int:
 def _reports(args: argparse.Namespace) -> int:
     from .reports import FAILED, RENDERED, UP_TO_DATE, render
 
+    project = _project(args)
     try:
         batch = render(
-            args.out,
-            notebooks=args.notebooks,
-            evidence=args.evidence,
-            corpus=args.corpus,
+            project.reports,
+            notebooks=project.notebooks,
+            evidence=project.evidence,
+            corpus=project.corpus,
             only=args.only,
             force=args.force,
             include_code=args.include_code,
@@ -87,22 +128,45 @@ def _reports(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _init(args: argparse.Namespace) -> int:
+    from .scaffold import create
+
+    root = create(args.folder)
+    print(f"created an evidence project in {root}: cd there and run `massage-evidence validate`")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     from .reports import DEFAULT_TIMEOUT
 
     main = argparse.ArgumentParser(
         prog="massage-evidence",
-        description="Evidence about massage for back pain: validate, summarise, render reports.",
+        description="Evidence about massage for back pain: validate, summarise, render reports. "
+        "Commands work on the evidence project of the current folder (the nearest folder up "
+        "holding evidence/vocabulary.yaml), else on the bundled evidence.",
     )
+    main.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = main.add_subparsers(dest="command", required=True)
 
     def evidence_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--evidence", metavar="DIR", help="evidence folder (default: bundled)")
+        command.add_argument(
+            "--evidence",
+            metavar="DIR",
+            help=f"evidence folder (default: ${paths.EVIDENCE_ENV}, the project's, or bundled)",
+        )
         command.add_argument(
             "--corpus",
             metavar="DIR",
-            help="folder of source texts (default: $MASSAGE_EVIDENCE_CORPUS or ../shared/seeds)",
+            help=f"folder of source texts (default: ${paths.CORPUS_ENV}, corpus/ beside the "
+            "evidence folder, or ../shared/seeds beside the project)",
         )
+
+    init = commands.add_parser(
+        "init",
+        help="create a new evidence project: vocabulary, empty sources and claims, the notebooks",
+    )
+    init.add_argument("folder", metavar="DIR", help="the project folder (created if missing)")
+    init.set_defaults(run=_init)
 
     validate = commands.add_parser("validate", help="check the evidence; exit 2 listing problems")
     evidence_options(validate)
@@ -119,9 +183,11 @@ def parser() -> argparse.ArgumentParser:
         "when a parameter or the evidence is wrong (nothing is run).",
     )
     evidence_options(reports)
-    reports.add_argument("--out", metavar="DIR", help="output folder (default: reports/)")
     reports.add_argument(
-        "--notebooks", metavar="DIR", help="folder of notebooks (default: the bundled notebooks/)"
+        "--out", metavar="DIR", help="output folder (default: the project's reports/)"
+    )
+    reports.add_argument(
+        "--notebooks", metavar="DIR", help="folder of notebooks (default: the project's notebooks/)"
     )
     reports.add_argument(
         "--only", metavar="PATTERN", help="render only the reports whose name matches this glob"
@@ -138,7 +204,7 @@ def parser() -> argparse.ArgumentParser:
     )
     reports.add_argument(
         "--timeout",
-        type=float,
+        type=_positive_seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"the longest any one cell may run (default: {DEFAULT_TIMEOUT:g})",
@@ -152,8 +218,12 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    warnings.simplefilter("ignore", CorpusWarning)  # each command says so once, in its own line
     try:
         return args.run(args)
+    except (CommandError, ProjectError) as error:
+        print(f"massage-evidence: {error}", file=sys.stderr)
+        return EXIT_INVALID
     except EvidenceError as error:
         print("\n".join(error.problems), file=sys.stdout)
         print(f"{len(error.problems)} problem(s) found", file=sys.stderr)

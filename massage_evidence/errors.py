@@ -31,6 +31,14 @@ class ReportError(MassageEvidenceError):
     """A report could not be rendered."""
 
 
+class ProjectError(MassageEvidenceError):
+    """A project folder cannot be created or used as asked."""
+
+
+class CorpusWarning(UserWarning):
+    """The source texts were not found, so quotes and checksums were not checked."""
+
+
 class Problem:
     """One problem in the evidence, printed as `file:line: record: field: message`."""
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, schema, store
-from .errors import EvidenceError
+from . import paths, schema, store
+from ._version import __version__
+from .errors import CorpusWarning, EvidenceError
 from .vocabulary import Vocabulary
 
 CACHE_ENV = "MASSAGE_EVIDENCE_CACHE"
@@ -199,11 +201,14 @@ def load(
     """Load and validate the evidence (default: the bundled `evidence/`).
 
     Raises EvidenceError listing every problem. Quotes and checksums are checked against the
-    source texts when a corpus is found (see `store.corpus_dir`). A validation that passed is
-    remembered by a digest of the evidence, the texts and the validating code, so loading the
-    same evidence again does not repeat it.
+    source texts when a corpus is found (see `paths.corpus_dir`); without one, a CorpusWarning
+    says they were not. A validation that passed is remembered by a digest of the evidence, the
+    texts and the validating code, so loading the same evidence again does not repeat it.
     """
-    raw = store.read(path)
-    corpus_path = store.corpus_dir(corpus)
+    project = paths.resolve(evidence=path, corpus=corpus)
+    raw = store.read(project.evidence)
+    corpus_path = project.corpus
+    if corpus_path is None:
+        warnings.warn(CorpusWarning(paths.NO_CORPUS), stacklevel=2)
     _validate(raw, corpus_path)
     return tables(raw, Vocabulary.from_mapping(raw.vocabulary))

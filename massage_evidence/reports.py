@@ -32,12 +32,14 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__, grid
+from . import grid
+from ._version import __version__
 from .errors import ParameterError
 from .evidence import Evidence, load
 from .execute import TEMPLATE, TEMPLATES, Job, Outcome, paths, start_worker
 from .execute import render as render_one
-from .store import PACKAGE_ROOT, write_atomic
+from .paths import resolve as resolve_project
+from .store import write_atomic
 
 DEFAULT_TIMEOUT = 300.0
 TOOLS = ("plotly", "papermill", "nbconvert", "nbclient", "ipykernel")
@@ -263,14 +265,14 @@ def render(
 ) -> Batch:
     """Render every selected report of the grid that is out of date into `out`.
 
-    `notebooks` is the folder of notebooks (default: the bundled `notebooks/`), `out` the output
-    folder (default: `reports/` beside it). `only` is a glob over report names. Raises
-    ParameterError (before any kernel starts) when a declared parameter is wrong, EvidenceError
-    when the evidence is. `timeout` is the seconds any one cell may run.
+    `notebooks` is the folder of notebooks and `out` the output folder (default: those of the
+    project found from the current folder, see `paths.resolve`). `only` is a glob over report
+    names. Raises ParameterError (before any kernel starts) when a declared parameter is wrong,
+    EvidenceError when the evidence is. `timeout` is the seconds any one cell may run.
     """
-    folder = Path(notebooks) if notebooks is not None else PACKAGE_ROOT / "notebooks"
-    target = Path(out) if out is not None else folder.resolve().parent / "reports"
-    ev = load(evidence, corpus=corpus)
+    project = resolve_project(evidence=evidence, notebooks=notebooks, reports=out, corpus=corpus)
+    folder, target = project.notebooks, project.reports
+    ev = load(project.evidence, corpus=project.corpus)
     everything = grid.reports(ev, grid.notebooks(folder))
     selected = [r for r in everything if only is None or fnmatch.fnmatchcase(r.slug, only)]
     if only is not None and not selected:
@@ -304,8 +306,8 @@ def render(
         for r in stale
     ]
     environment = {"MASSAGE_EVIDENCE_DIR": str(ev.root)}
-    if corpus is not None:
-        environment["MASSAGE_EVIDENCE_CORPUS"] = str(Path(corpus).resolve())
+    if project.corpus is not None:
+        environment["MASSAGE_EVIDENCE_CORPUS"] = str(project.corpus)
     outcomes: dict[str, Outcome] = {}
     try:
         if jobs_to_run:

@@ -25,39 +25,13 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from . import schema
+from . import paths, schema
 from .errors import Problem
 
 try:
     from yaml import CSafeLoader as SafeLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader  # type: ignore[assignment]
-
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-EVIDENCE_ENV = "MASSAGE_EVIDENCE_DIR"
-CORPUS_ENV = "MASSAGE_EVIDENCE_CORPUS"
-
-
-def evidence_dir(path: str | os.PathLike[str] | None = None) -> Path:
-    """The evidence folder: `path`, else $MASSAGE_EVIDENCE_DIR, else the bundled `evidence/`."""
-    if path is not None:
-        return Path(path).resolve()
-    if os.environ.get(EVIDENCE_ENV):
-        return Path(os.environ[EVIDENCE_ENV]).resolve()
-    return PACKAGE_ROOT / "evidence"
-
-
-def corpus_dir(path: str | os.PathLike[str] | None = None) -> Path | None:
-    """The folder of full source texts, or None when none is available.
-
-    `path`, else $MASSAGE_EVIDENCE_CORPUS, else `../shared/seeds` beside the repository.
-    """
-    if path is not None:
-        return Path(path).resolve()
-    if os.environ.get(CORPUS_ENV):
-        return Path(os.environ[CORPUS_ENV]).resolve()
-    default = PACKAGE_ROOT.parent / "shared" / "seeds"
-    return default if default.is_dir() else None
 
 
 @dataclass
@@ -416,7 +390,7 @@ def _claims_file(
 @gc_paused()
 def read(path: str | os.PathLike[str] | None = None) -> RawEvidence:
     """Read every evidence file under `path` (default: the bundled evidence) without judging it."""
-    root = evidence_dir(path)
+    root = paths.evidence_dir(path)
     claim_files = sorted((root / "claims").glob("*.yaml"))
     with _claims_reader(claim_files, root) as read_claims:  # large sets start in the background
         problems: list[Problem] = []

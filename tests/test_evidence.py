@@ -176,7 +176,7 @@ def test_load_raises_listing_every_problem(mini):
 def test_validate_command_checks_the_bundled_evidence_against_the_texts(capsys, seeds):
     assert main(["validate", "--corpus", str(seeds)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("ok: 5 sources, ")
+    assert out.startswith(f"ok: {EVIDENCE}: 5 sources, ")
     assert f"quotes and checksums checked against {seeds.resolve()}" in out
 
 
