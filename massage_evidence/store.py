@@ -151,6 +151,7 @@ class _BeyondPlainData(Exception):
 
 
 MAX_DEPTH = 64  # evidence nests a few levels; anything far deeper is a mistake, refused by us
+TOO_DEEP = f"YAML: nested more than {MAX_DEPTH} levels deep"
 
 
 class NestedTooDeeply(ValueError):
@@ -295,6 +296,23 @@ def _general_document(text: str) -> Document | None:
     return Document(data, places)
 
 
+def _nests_too_deeply(text: str) -> bool:
+    """Whether the text nests beyond MAX_DEPTH before any syntax error, by PyYAML's pure-Python
+    parser: libyaml refuses deep flow collections with a limit and words of its own."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return True
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return False
+    return False
+
+
 def parse_yaml(text: str) -> Document | None:
     """Parse one YAML document as the safe loader does, keeping where each part stands.
 
@@ -333,6 +351,9 @@ def _load_file(path: Path, root: Path, problems: list[Problem]) -> Document | No
     try:
         document = parse_yaml(text)
     except yaml.MarkedYAMLError as exc:
+        if _nests_too_deeply(text):
+            problems.append(Problem(file, None, None, None, TOO_DEEP))
+            return None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         message = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
@@ -342,8 +363,7 @@ def _load_file(path: Path, root: Path, problems: list[Problem]) -> Document | No
         problems.append(Problem(file, None, None, None, f"YAML: {' '.join(str(exc).split())}"))
         return None
     except (NestedTooDeeply, RecursionError):
-        message = f"YAML: nested more than {MAX_DEPTH} levels deep"
-        problems.append(Problem(file, None, None, None, message))
+        problems.append(Problem(file, None, None, None, TOO_DEEP))
         return None
     if document is None:
         problems.append(Problem(file, None, None, None, "file is empty"))

@@ -208,8 +208,9 @@ def test_a_wrong_parameter_exits_2_before_any_kernel_starts(tmp_path, capsys, se
     write_notebook(tmp_path, "bad", 'source = "webmd-massage-best-approach"  # a source', sets)
     out = tmp_path / "reports"
     assert main(["reports", "--notebooks", str(tmp_path), "--out", str(out)]) == 2
-    error = capsys.readouterr().err
-    assert error.startswith(message) and error.count("\n") == 1
+    said, error = capsys.readouterr().err.splitlines()  # which evidence, then the one problem
+    assert said.startswith("evidence: ")
+    assert error.startswith(message)
     assert not out.exists()
 
 

@@ -384,7 +384,7 @@ def test_the_fixture_itself_is_valid(mini: Path, capsys: pytest.CaptureFixture[s
     code, lines = validate(mini, capsys)
     assert code == 0, lines
     assert lines[-1].startswith(
-        "ok: 1 sources, 2 claims, 2 assertions; quotes and checksums checked"
+        f"ok: {mini / 'evidence'}: 1 sources, 2 claims, 2 assertions; quotes and checksums checked"
     )
 
 
