@@ -349,3 +349,15 @@ def test_list_items_quote_their_item_not_a_growing_prefix(ev, texts):
         assert end <= start  # no two quotes of the list overlap
     for row in listed.itertuples():
         assert texts[source][row.start : row.end] == row.quote
+
+
+def test_consensus_shows_the_audit_verdict_beside_every_audited_assertion(ev, consensus):
+    verdicts = ev.audit.set_index("assertion_id")["verdict"]
+    for assertion, row in consensus.iterrows():
+        if assertion in verdicts.index:
+            assert row.verdict == verdicts[assertion], assertion
+        else:
+            assert pd.isna(row.verdict), assertion
+    # The label counts repetition and sits beside a verdict that may say the opposite.
+    among_best = consensus.loc["massage-among-best-treatments-for-back-pain"]
+    assert (among_best.support_label, among_best.verdict) == ("repeated by 2 sources", "overstated")
