@@ -76,17 +76,27 @@ def _wrap(text: object, width: int = 64) -> str:
     return "<br>".join(_esc(line) for line in textwrap.wrap(str(text), width)) or ""
 
 
-def _hover(row: pd.Series, extra: str = "") -> str:
-    """Claim id, quote, who says it and the source: the hover text of one claim."""
+def _hover(row: pd.Series, vocabulary: Vocabulary, extra: str = "") -> str:
+    """Claim id, quote, who says it and the source: the hover text of one claim. Basis and hedge
+    read as the vocabulary labels them, so invoked research reads "Says studies show (none
+    named)", never as a citation."""
     who = row.get("who")
     said_by = f"{_esc(who)}, " if isinstance(who, str) and who != row["source_title"] else ""
     lines = [
         f"<b>{_esc(row['claim_id'])}</b> {extra}".rstrip(),
         f"“{_wrap(row['quote'])}”",
         f"— {said_by}<i>{_wrap(row['source_title'])}</i>",
-        f"basis: {_esc(row['basis'])} · hedge: {_esc(row['hedge'])}",
+        f"basis: {_esc(_label(vocabulary, 'basis', row['basis']))} · "
+        f"hedge: {_esc(_label(vocabulary, 'hedge', row['hedge']))}",
     ]
     return "<br>".join(lines)
+
+
+def _label(vocabulary: Vocabulary, field: str, term: object) -> object:
+    """The vocabulary's label of `term`, or `term` itself when it is missing or not a term."""
+    if term is None or term is pd.NA or str(term) not in vocabulary.labels(field):
+        return term
+    return vocabulary.label(field, str(term))
 
 
 def _with_titles(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
@@ -138,6 +148,7 @@ def _dot_chart(
     y: _Axis,
     colour: _Axis,
     title: str,
+    vocabulary: Vocabulary,
     highlight: str | None = None,
 ) -> go.Figure:
     """One dot per claim in the cell (x term, y term), coloured by `colour`'s term.
@@ -172,7 +183,7 @@ def _dot_chart(
                 mode="markers",
                 name=_esc(colour.label(term)),
                 marker={"size": 10, "color": colours, "line": {"width": 1, "color": "white"}},
-                hovertext=[_hover(row) for _, row in dots.iterrows()],
+                hovertext=[_hover(row, vocabulary) for _, row in dots.iterrows()],
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
@@ -213,6 +224,7 @@ def evidence_map(claims: pd.DataFrame, sources: pd.DataFrame, vocabulary: Vocabu
         _coded(vocabulary, "category", "category", frame),
         _coded(vocabulary, "basis", "basis", frame),
         f"Evidence map: {len(frame)} claims of {frame['source_id'].nunique()} sources",
+        vocabulary,
     )
 
 
@@ -227,6 +239,7 @@ def basis_by_source(
         _coded(vocabulary, "basis", "basis", frame),
         _coded(vocabulary, "hedge", "hedge", frame),
         "What the claims rest on, source by source",
+        vocabulary,
     )
 
 
@@ -246,7 +259,7 @@ def agreement(
     order = [str(statements[a]) for a in consensus["assertion_id"] if a in drawn]
     y = _Axis("assertion", order, {}, "Assertion")
     x = _listed("source_title", frame.sort_values("source_id", kind="stable"), "Source")
-    return _dot_chart(frame, x, y, _coded(vocabulary, "hedge", "hedge", frame), title)
+    return _dot_chart(frame, x, y, _coded(vocabulary, "hedge", "hedge", frame), title, vocabulary)
 
 
 def source_profile(
@@ -261,6 +274,7 @@ def source_profile(
         _coded(vocabulary, "basis", "basis", frame),
         _coded(vocabulary, "hedge", "hedge", frame),
         f"What “{name}” claims, and on what basis",
+        vocabulary,
     )
 
 
@@ -274,6 +288,7 @@ def safety_map(claims: pd.DataFrame, sources: pd.DataFrame, vocabulary: Vocabula
         _coded(vocabulary, "condition", "condition", frame),
         _listed("source_title", frame.sort_values("source_id", kind="stable"), "Source"),
         "Safety, contraindications and red flags, by condition",
+        vocabulary,
     )
 
 
@@ -295,6 +310,7 @@ def comparisons(
         comparator,
         _listed("source_title", table.sort_values("source_id", kind="stable"), "Source"),
         title,
+        vocabulary,
         highlight=highlight,
     )
 
@@ -311,6 +327,7 @@ def tension_map(table: pd.DataFrame, vocabulary: Vocabulary) -> go.Figure:
         y,
         _coded(vocabulary, "tension_kind", "kind", frame),
         f"{len(reasons)} curated tensions: the claims on each side",
+        vocabulary,
     )
 
 
@@ -332,7 +349,7 @@ def _range_rows(table: pd.DataFrame, vocabulary: Vocabulary, condition: str | No
                 "open_low": low is None,
                 "open_high": high is None,
                 "on": condition in (None, str(row["condition"])),
-                "hover": _hover(row, f"· “{_esc(row['text'])}”"),
+                "hover": _hover(row, vocabulary, f"· “{_esc(row['text'])}”"),
             }
         )
     return rows

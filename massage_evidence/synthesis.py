@@ -18,16 +18,19 @@ from .errors import ParameterError
 from .evidence import Evidence
 
 # The support rule's terms (vocabulary: support) and the terms of other fields the rules test.
-ANECDOTAL_ONLY, CORROBORATED, SINGLE_SOURCE = "anecdotal_only", "corroborated", "single_source"
+ANECDOTE_ONLY, REPEATED, ONE_SOURCE = "anecdote_only", "repeated", "one_source"
 ANECDOTE = "anecdote"  # basis
 TIME_COURSE, COMPARISON = "time_course", "comparison"  # category
+PLATITUDE = "platitude"  # category: no testable content, never counted towards consensus
 
 SUPPORT_RULE = (
-    "An assertion's support is the first of these that fits its claims: anecdotal_only when every "
-    "claim rests on one person's anecdote (basis anecdote); corroborated when two or more distinct "
-    "sources assert it; single_source otherwise. Distinct sources are counted as independent: the "
-    "texts do not say whether one copied another. Apart from support, best_basis is the strongest "
-    "basis any of its claims gives, strongest being first in the basis vocabulary."
+    "An assertion's support says how often it is repeated, not whether it is true: the first of "
+    "these that fits its claims: anecdote_only when every claim rests on one person's anecdote "
+    "(basis anecdote); repeated when two or more distinct sources say it; one_source otherwise. "
+    "Sources are counted as distinct, not as independent: the texts do not say whether one copied "
+    "another. Claims of category platitude (no testable content) are not counted. Apart from "
+    "support, best_basis is the strongest basis any of its claims gives, strongest being first in "
+    "the basis vocabulary, and verdict is the claim audit's verdict where the assertion is audited."
 )
 
 SIDES = pd.CategoricalDtype(["first", "second"])
@@ -69,16 +72,39 @@ def _joined(claims: pd.DataFrame, column: str) -> pd.Series:
     return pd.Series(joined, dtype="string")
 
 
+def _counted(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims that count towards consensus: all but platitudes (no testable content)."""
+    return claims[claims["category"] != PLATITUDE]
+
+
+def _repetition(support: str, sources: int) -> str:
+    """The support label in words with its count: "repeated by 3 sources"."""
+    if support == ANECDOTE_ONLY:
+        return "only an anecdote"
+    return f"repeated by {sources} sources" if support == REPEATED else "said by one source"
+
+
+def _verdicts(ev: Evidence, assertion_ids: pd.Series) -> pd.Series:
+    """The claim audit's verdict for each assertion id (vocabulary: verdict), <NA> if unaudited."""
+    verdicts = ev.audit.set_index("assertion_id")["verdict"]
+    return assertion_ids.map(verdicts).astype(ev.vocabulary.dtype("verdict"))
+
+
 def _support(ev: Evidence, claims: pd.DataFrame) -> pd.DataFrame:
     """Per assertion of `claims`: support, sources, claims, their ids and hedge and basis counts."""
     groups = claims.groupby("assertion_id", sort=True)
     sources = groups["source_id"].nunique()
     anecdotal = (claims["basis"] == ANECDOTE).groupby(claims["assertion_id"], sort=True).all()
-    label = np.where(anecdotal, ANECDOTAL_ONLY, np.where(sources >= 2, CORROBORATED, SINGLE_SOURCE))
+    label = np.where(anecdotal, ANECDOTE_ONLY, np.where(sources >= 2, REPEATED, ONE_SOURCE))
     best = claims["basis"].cat.codes.groupby(claims["assertion_id"], sort=True).min()
     table = pd.DataFrame(
         {
             "support": pd.Series(label, index=sources.index, dtype=ev.vocabulary.dtype("support")),
+            "support_label": pd.Series(
+                [_repetition(*pair) for pair in zip(label, sources.tolist(), strict=True)],
+                index=sources.index,
+                dtype="string",
+            ),
             "sources": sources.astype("int64"),
             "claims": groups.size().astype("int64"),
             "source_ids": _joined(claims, "source_id"),
@@ -95,15 +121,18 @@ def _support(ev: Evidence, claims: pd.DataFrame) -> pd.DataFrame:
 def consensus(ev: Evidence, category: str | None = None, min_sources: int = 1) -> pd.DataFrame:
     """One row per assertion that at least `min_sources` distinct sources make.
 
-    `category` keeps the assertions of that category (vocabulary: category). The support label
-    follows `SUPPORT_RULE`, the first that fits: anecdotal_only when every claim is an anecdote;
-    corroborated when two or more distinct sources make it; else single_source. best_basis is the
-    strongest basis of its claims (the basis vocabulary lists them strongest first).
+    `category` keeps the assertions of that category (vocabulary: category). Claims of category
+    platitude (no testable content) are not counted, so their assertions have no row. The support
+    label follows `SUPPORT_RULE` and says how often an assertion is repeated, the first that fits:
+    anecdote_only when every claim is an anecdote; repeated when two or more distinct sources make
+    it; else one_source; support_label says it in words with the count ("repeated by 3 sources").
+    best_basis is the strongest basis of its claims (the basis vocabulary lists them strongest
+    first); verdict is the claim audit's verdict beside it, <NA> where it is not audited.
     Rows: most sources first, then category in vocabulary order, then assertion id.
 
-    Columns: assertion_id, statement, category, support, sources (distinct sources), claims,
-    source_ids and claim_ids (comma-separated, sorted), hedge_<term> for each hedge term and
-    basis_<term> for each basis term (claim counts), best_basis.
+    Columns: assertion_id, statement, category, support, support_label, sources (distinct
+    sources), claims, source_ids and claim_ids (comma-separated, sorted), hedge_<term> for each
+    hedge term and basis_<term> for each basis term (claim counts), best_basis, verdict.
     """
     if category is not None:
         ev.vocabulary.check("category", category, parameter="category")
@@ -111,7 +140,9 @@ def consensus(ev: Evidence, category: str | None = None, min_sources: int = 1) -
         raise ParameterError(
             f"min_sources must be a whole number of at least 1, not {min_sources!r}"
         )
-    table = ev.assertions.join(_support(ev, ev.claims), on="assertion_id", how="inner")
+    assertions = ev.assertions[ev.assertions["category"] != PLATITUDE]
+    table = assertions.join(_support(ev, _counted(ev.claims)), on="assertion_id", how="inner")
+    table["verdict"] = _verdicts(ev, table["assertion_id"])
     if category is not None:
         table = table[table["category"] == category]
     table = table[table["sources"] >= min_sources]
@@ -199,14 +230,16 @@ def comparisons(ev: Evidence, comparator: str | None = None) -> pd.DataFrame:
 def strength(ev: Evidence) -> pd.DataFrame:
     """How much each source's claims rest on research, opinion, anecdote or nothing stated, and
     how hedged they are: one row per source (in `sources.yaml` order), then one row for all
-    sources together, whose source_id is <NA> and title "All sources".
+    sources together, whose source_id is <NA> and title "All sources". Platitudes (no testable
+    content) are not counted.
 
     Columns: source_id, title, claims, basis_<term> for each basis term and hedge_<term> for each
     hedge term (claim counts).
     """
     vocabulary = ev.vocabulary
-    basis = _tally(ev.claims, "source_id", "basis", vocabulary.terms("basis"))
-    hedge = _tally(ev.claims, "source_id", "hedge", vocabulary.terms("hedge"))
+    claims = _counted(ev.claims)
+    basis = _tally(claims, "source_id", "basis", vocabulary.terms("basis"))
+    hedge = _tally(claims, "source_id", "hedge", vocabulary.terms("hedge"))
     counts = basis.join(hedge).reindex(ev.sources["source_id"], fill_value=0)
     counts.insert(0, "claims", counts[basis.columns].sum(axis=1))  # one basis per claim
     counts = pd.concat([counts, counts.sum().to_frame().T], ignore_index=True).astype("int64")
@@ -221,8 +254,11 @@ def claim_card(ev: Evidence, assertion_id: str) -> pd.DataFrame:
     The assertion's fields repeat on every row. Rows: by source, then claim id. An unknown id
     raises ParameterError with the closest known id.
 
-    Columns: assertion_id, statement (the assertion's), category, support, sources, best_basis,
-    claim_id, source_id, source_title, publisher, published, who, role, quote, hedge, basis.
+    Columns: assertion_id, statement (the assertion's), category, support, support_label,
+    sources, best_basis, verdict (the claim audit's, <NA> if unaudited), claim_id, source_id,
+    source_title, publisher, published, who, role, quote, hedge, basis. support, support_label,
+    sources and best_basis count claims as consensus does: a platitude's card lists its claims
+    with no support and 0 sources.
     """
     assertion = ev.assertions[ev.assertions["assertion_id"] == assertion_id]
     if assertion.empty:
@@ -235,7 +271,7 @@ def claim_card(ev: Evidence, assertion_id: str) -> pd.DataFrame:
         )
     claims = _cited(ev)
     claims = claims[claims["assertion_id"] == assertion_id]
-    summary = _support(ev, claims)[["support", "sources", "best_basis"]]
+    summary = _support(ev, _counted(claims))[["support", "support_label", "sources", "best_basis"]]
     sources = ev.sources[["source_id", "publisher", "published"]]
     table = assertion.join(summary, on="assertion_id", how="left").merge(
         claims.merge(sources, on="source_id", how="left").drop(columns=["statement", "category"]),
@@ -243,7 +279,9 @@ def claim_card(ev: Evidence, assertion_id: str) -> pd.DataFrame:
         how="left",
     )
     table["sources"] = table["sources"].fillna(0).astype("int64")
+    table["verdict"] = _verdicts(ev, table["assertion_id"])
     table = table.sort_values(["source_id", "claim_id"], kind="stable")
-    columns = ["assertion_id", "statement", "category", "support", "sources", "best_basis"]
+    columns = ["assertion_id", "statement", "category", "support", "support_label", "sources"]
+    columns += ["best_basis", "verdict"]
     columns += ["claim_id", "source_id", "source_title", "publisher", "published", "who", "role"]
     return table[[*columns, "quote", "hedge", "basis"]].reset_index(drop=True)

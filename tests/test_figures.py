@@ -213,3 +213,10 @@ def test_the_forest_is_the_same_json_every_time_and_escapes_the_evidence(ev):
     table.loc[table.index[9], "finding"] = "<script>window.__pwned=1</script>"
     spec = json.dumps(forest_of(ev, table).to_plotly_json(), default=str)
     assert "<script>" not in spec and "&lt;script&gt;" in spec
+
+
+def test_hover_names_the_basis_by_its_label_so_invoked_research_never_reads_as_cited(ev):
+    texts = hover_texts(figures.evidence_map(ev.claims, ev.sources, ev.vocabulary))
+    (best_studies,) = [t for t in texts if t.startswith("<b>harvard-014</b>")]
+    assert "basis: Says studies show (none named) · hedge: Certain" in best_studies
+    assert not any("Research cited" in t or "research_cited" in t for t in texts)
