@@ -102,12 +102,13 @@ OTHER_STUDY = """- id: other-trial
 
 GHOST_CLAIMS = """source: ghost-source
 claims: []
+reason: The article makes no claim about massage.
 """
 
 CASES = {
     "yaml syntax error": (
         replace(CLAIMS, "    category: time_course\n", "    category: [time_course\n"),
-        [f"{CLAIMS}:10: YAML: did not find expected ',' or ']'"],
+        [f"{CLAIMS}:10: YAML: did not find expected ',' or ']' [yaml-syntax]"],
     ),
     "missing required field": (
         replace(
@@ -115,27 +116,27 @@ CASES = {
             "    statement: A new strain in one spot may ease within two to three sessions.\n",
             "",
         ),
-        [f"{CLAIMS}:4: claim mini-001: statement: required field is missing"],
+        [f"{CLAIMS}:4: claim mini-001: statement: required field is missing [missing-field]"],
     ),
     "unknown category": (
         replace(CLAIMS, "category: time_course", "category: schedule"),
-        [f"{CLAIMS}:9: claim mini-001: category: unknown category 'schedule'"],
+        [f"{CLAIMS}:9: claim mini-001: category: unknown category 'schedule' [unknown-term]"],
     ),
     "misspelt category": (
         replace(CLAIMS, "category: time_course", "category: time_cuorse"),
         [
-            f"{CLAIMS}:9: claim mini-001: category: unknown category 'time_cuorse' (did you mean 'time_course'?)"
+            f"{CLAIMS}:9: claim mini-001: category: unknown category 'time_cuorse' (did you mean 'time_course'?) [unknown-term]"
         ],
     ),
     "misspelt intervention": (
         replace(CLAIMS, "intervention: massage_general", "intervention: massage-general"),
         [
-            f"{CLAIMS}:10: claim mini-001: intervention: unknown intervention 'massage-general' (did you mean 'massage_general'?)"
+            f"{CLAIMS}:10: claim mini-001: intervention: unknown intervention 'massage-general' (did you mean 'massage_general'?) [unknown-term]"
         ],
     ),
     "duplicate claim id": (
         replace(CLAIMS, "id: mini-002", "id: mini-001"),
-        [f"{CLAIMS}:21: claim mini-001: id: duplicate id 'mini-001'"],
+        [f"{CLAIMS}:21: claim mini-001: id: duplicate id 'mini-001' [duplicate-id]"],
     ),
     "unknown assertion": (
         replace(
@@ -144,95 +145,106 @@ CASES = {
             "assertion: no-massage-on-swolen-inflamed-area",
         ),
         [
-            f"{CLAIMS}:36: claim mini-002: assertion: unknown assertion 'no-massage-on-swolen-inflamed-area' (did you mean 'no-massage-on-swollen-inflamed-area'?)"
+            f"{CLAIMS}:36: claim mini-002: assertion: unknown assertion 'no-massage-on-swolen-inflamed-area' (did you mean 'no-massage-on-swollen-inflamed-area'?) [unknown-reference]"
         ],
     ),
     "claims pointing at an unknown source": (
         replace(CLAIMS, "source: mini-source", "source: mini-sauce"),
         [
-            f"{CLAIMS}:2: source: unknown source 'mini-sauce' (did you mean 'mini-source'?): it is not in sources.yaml"
+            f"{CLAIMS}:2: source: unknown source 'mini-sauce' (did you mean 'mini-source'?): it is not in sources.yaml [unknown-source]"
         ],
     ),
     "claims file for a source not in sources.yaml": (
         write("evidence/claims/ghost-source.yaml", GHOST_CLAIMS),
         [
-            "evidence/claims/ghost-source.yaml:1: source: unknown source 'ghost-source': it is not in sources.yaml"
+            "evidence/claims/ghost-source.yaml:1: source: unknown source 'ghost-source': it is not in sources.yaml [unknown-source]"
         ],
     ),
     "claims file named after another source": (
         rename(CLAIMS, "evidence/claims/other.yaml"),
         [
-            "evidence/claims/other.yaml:2: source: claims of source 'mini-source' belong in claims/mini-source.yaml"
+            "evidence/claims/other.yaml:2: source: claims of source 'mini-source' belong in claims/mini-source.yaml [misnamed-file]",
+            f"{SOURCES}:1: source mini-source: has no claims file claims/mini-source.yaml (a source without claims has one with `claims: []` and a `reason:`) [missing-claims-file]",
         ],
     ),
     "quote not at its offsets": (
         replace(CLAIMS, "    start: 86\n    end: 114\n", "    start: 87\n    end: 115\n"),
-        [f"{CLAIMS}:5: claim mini-001: quote: not found at 87:115 (it is at 86:114)"],
+        [
+            f"{CLAIMS}:5: claim mini-001: quote: not found at 87:115 (it is at 86:114) [quote-mismatch]"
+        ],
     ),
     "quote not in the text": (
         replace(
             CLAIMS, 'quote: "may ease within 2-3 sessions"', 'quote: "may ease within 2-3 visits"'
         ),
         [
-            f"{CLAIMS}:5: claim mini-001: quote: not found at 86:114 (it is not in the text)",
-            f"{CLAIMS}:16: claim mini-001: quantities[0].text: '2-3 sessions' is not inside the quote",
+            f"{CLAIMS}:5: claim mini-001: quote: not found at 86:114 (it is not in the text) [quote-mismatch]",
+            f"{CLAIMS}:16: claim mini-001: quantities[0].text: '2-3 sessions' is not inside the quote [quantity-not-quoted]",
         ],
     ),
     "offsets out of range": (
         replace(CLAIMS, "end: 174", "end: 500"),
         [
-            f"{CLAIMS}:24: claim mini-002: end: offsets 133:500 are out of range for a text of 175 characters"
+            f"{CLAIMS}:24: claim mini-002: end: offsets 133:500 are out of range for a text of 175 characters [bad-offsets]"
         ],
     ),
     "sha256 mismatch": (
         replace(SOURCES, REAL_SHA, "f" * 64),
         [
-            f"{SOURCES}:3: source mini-source: sha256: does not match the text (its sha256 is {REAL_SHA})"
+            f"{SOURCES}:3: source mini-source: sha256: does not match the text (its sha256 is {REAL_SHA}) [checksum-mismatch]"
         ],
     ),
     "sha256 malformed": (
         replace(SOURCES, REAL_SHA, "not-a-digest"),
         [
-            f"{SOURCES}:3: source mini-source: sha256: must be 64 lowercase hexadecimal digits, not 'not-a-digest'"
+            f"{SOURCES}:3: source mini-source: sha256: must be 64 lowercase hexadecimal digits, not 'not-a-digest' [bad-format]"
         ],
     ),
     "min greater than max": (
         replace(CLAIMS, "min: 2, max: 3", "min: 4, max: 3"),
-        [f"{CLAIMS}:16: claim mini-001: quantities[0].min: min 4 is greater than max 3"],
+        [
+            f"{CLAIMS}:16: claim mini-001: quantities[0].min: min 4 is greater than max 3 [out-of-order]"
+        ],
     ),
     "unknown unit": (
         replace(CLAIMS, "unit: sessions", "unit: visits"),
-        [f"{CLAIMS}:16: claim mini-001: quantities[0].unit: unknown unit 'visits'"],
+        [f"{CLAIMS}:16: claim mini-001: quantities[0].unit: unknown unit 'visits' [unknown-term]"],
     ),
     "stored bounds disagree with the text": (
         replace(CLAIMS, "min: 2, max: 3", "min: 1, max: 3"),
         [
-            f"{CLAIMS}:16: claim mini-001: quantities[0].text: '2-3 sessions' reads as min 2, max 3, unit sessions, not min 1, max 3, unit sessions"
+            f"{CLAIMS}:16: claim mini-001: quantities[0].text: '2-3 sessions' reads as min 2, max 3, unit sessions, not min 1, max 3, unit sessions [quantity-mismatch]"
         ],
     ),
     "quantity text that is not a quantity": (
         replace(CLAIMS, 'text: "2-3 sessions"', 'text: "within 2-3 sessions"'),
         [
-            f"{CLAIMS}:16: claim mini-001: quantities[0].text: cannot read 'within 2-3 sessions' as a quantity with a unit"
+            f"{CLAIMS}:16: claim mini-001: quantities[0].text: cannot read 'within 2-3 sessions' as a quantity with a unit [unreadable-quantity]"
         ],
     ),
     "quantity text outside the quote": (
         replace(CLAIMS, 'text: "2-3 sessions"', 'text: "2 to 3 sessions"'),
         [
-            f"{CLAIMS}:16: claim mini-001: quantities[0].text: '2 to 3 sessions' is not inside the quote"
+            f"{CLAIMS}:16: claim mini-001: quantities[0].text: '2 to 3 sessions' is not inside the quote [quantity-not-quoted]"
         ],
     ),
     "string where a number belongs": (
         replace(CLAIMS, "start: 86", 'start: "eighty-six"'),
-        [f"{CLAIMS}:6: claim mini-001: start: must be a whole number, not 'eighty-six'"],
+        [
+            f"{CLAIMS}:6: claim mini-001: start: must be a whole number, not 'eighty-six' [wrong-type]"
+        ],
     ),
     "string where a bound belongs": (
         replace(CLAIMS, "max: 3", 'max: "three"'),
-        [f"{CLAIMS}:16: claim mini-001: quantities[0].max: must be a number, not 'three'"],
+        [
+            f"{CLAIMS}:16: claim mini-001: quantities[0].max: must be a number, not 'three' [wrong-type]"
+        ],
     ),
     "true or false where a number belongs": (
         replace(CLAIMS, "max: 3", "max: true"),
-        [f"{CLAIMS}:16: claim mini-001: quantities[0].max: must be a number, not True"],
+        [
+            f"{CLAIMS}:16: claim mini-001: quantities[0].max: must be a number, not True [wrong-type]"
+        ],
     ),
     "number where text belongs": (
         replace(
@@ -240,29 +252,29 @@ CASES = {
             "statement: A new strain in one spot may ease within two to three sessions.",
             "statement: 12",
         ),
-        [f"{CLAIMS}:8: claim mini-001: statement: must be text, not 12"],
+        [f"{CLAIMS}:8: claim mini-001: statement: must be text, not 12 [wrong-type]"],
     ),
     "null where a term is required": (
         replace(CLAIMS, "hedge: probable", "hedge: null"),
-        [f"{CLAIMS}:17: claim mini-001: hedge: must not be null"],
+        [f"{CLAIMS}:17: claim mini-001: hedge: must not be null [null-value]"],
     ),
     "misspelt field name": (
         replace(CLAIMS, "    hedge: probable", "    hegde: probable"),
         [
-            f"{CLAIMS}:4: claim mini-001: hedge: required field is missing",
-            f"{CLAIMS}:17: claim mini-001: hegde: unknown field (did you mean 'hedge'?)",
+            f"{CLAIMS}:4: claim mini-001: hedge: required field is missing [missing-field]",
+            f"{CLAIMS}:17: claim mini-001: hegde: unknown field (did you mean 'hedge'?) [unknown-field]",
         ],
     ),
     "attribution to a person the source does not name": (
         replace(CLAIMS, "attributed_to: dana-field", "attributed_to: dana-fields"),
         [
-            f"{CLAIMS}:18: claim mini-001: attributed_to: 'dana-fields' is not a person of source mini-source (allowed: dana-field, article)"
+            f"{CLAIMS}:18: claim mini-001: attributed_to: 'dana-fields' is not a person of source mini-source (allowed: dana-field, article) [unknown-person]"
         ],
     ),
     "malformed publication date": (
         replace(SOURCES, 'published: "2020-01-31"', 'published: "31 January 2020"'),
         [
-            f"{SOURCES}:6: source mini-source: published: must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not '31 January 2020'"
+            f"{SOURCES}:6: source mini-source: published: must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not '31 January 2020' [bad-format]"
         ],
     ),
     "unquoted comma in a vocabulary definition": (
@@ -272,7 +284,7 @@ CASES = {
             "definition: Told as a story, or an experience.}",
         ),
         [
-            f"evidence/vocabulary.yaml:{ANECDOTAL_LINE}: term anecdotal: hedge: unknown key 'or an experience.' (an unquoted comma in a flow mapping?)"
+            f"evidence/vocabulary.yaml:{ANECDOTAL_LINE}: term anecdotal: hedge: unknown key 'or an experience.' (an unquoted comma in a flow mapping?) [unknown-field]"
         ],
     ),
     "vocabulary term without a label": (
@@ -281,7 +293,9 @@ CASES = {
             "anecdotal: {label: Anecdotal, definition:",
             "anecdotal: {definition:",
         ),
-        [f"evidence/vocabulary.yaml:{ANECDOTAL_LINE}: term anecdotal: hedge.label: must be text"],
+        [
+            f"evidence/vocabulary.yaml:{ANECDOTAL_LINE}: term anecdotal: hedge.label: required key is missing [missing-field]"
+        ],
     ),
     "tension naming an unknown assertion": (
         replace(
@@ -290,69 +304,73 @@ CASES = {
             "second: no-massage-on-swollen-area",
         ),
         [
-            "evidence/tensions.yaml:3: tension quick-relief-versus-rest-first: second: unknown assertion 'no-massage-on-swollen-area' (did you mean 'no-massage-on-swollen-inflamed-area'?)"
+            "evidence/tensions.yaml:3: tension quick-relief-versus-rest-first: second: unknown assertion 'no-massage-on-swollen-area' (did you mean 'no-massage-on-swollen-inflamed-area'?) [unknown-reference]"
         ],
     ),
     "lists nested one level beyond the limit": (
         write(CLAIMS, "[" * 65 + "]" * 65),
-        [f"{CLAIMS}: YAML: nested more than 64 levels deep"],
+        [f"{CLAIMS}:1: YAML: nested more than 64 levels deep [yaml-too-deep]"],
     ),
     "lists nested thousands deep": (
         write(CLAIMS, "[" * 5000 + "]" * 5000),
-        [f"{CLAIMS}: YAML: nested more than 64 levels deep"],
+        [f"{CLAIMS}:1: YAML: nested more than 64 levels deep [yaml-too-deep]"],
     ),
     "empty claims file": (
         write(CLAIMS, ""),
-        [f"{CLAIMS}: file is empty"],
+        [f"{CLAIMS}: file is empty [empty-file]"],
     ),
     "empty sources file": (
         write(SOURCES, ""),
         [
-            f"{CLAIMS}:2: source: unknown source 'mini-source': it is not in sources.yaml",
-            f"{SOURCES}: file is empty",
+            f"{CLAIMS}:2: source: unknown source 'mini-source': it is not in sources.yaml [unknown-source]",
+            f"{SOURCES}: file is empty [empty-file]",
         ],
     ),
     "confidence interval in reverse order": (
         replace(STUDIES, "ci_low: -2.5", "ci_low: -0.2"),
         [
-            f"{STUDIES}:24: study mini-trial: results[0].ci_low: ci_low -0.2 is greater than ci_high -0.5"
+            f"{STUDIES}:24: study mini-trial: results[0].ci_low: ci_low -0.2 is greater than ci_high -0.5 [out-of-order]"
         ],
     ),
     "value outside its confidence interval": (
         replace(STUDIES, "value: -1.5", "value: -3"),
         [
-            f"{STUDIES}:24: study mini-trial: results[0].value: value -3 is outside its confidence interval -2.5 to -0.5"
+            f"{STUDIES}:24: study mini-trial: results[0].value: value -3 is outside its confidence interval -2.5 to -0.5 [out-of-order]"
         ],
     ),
     "half a confidence interval": (
         replace(STUDIES, "ci_high: -0.5", "ci_high: null"),
-        [f"{STUDIES}:24: study mini-trial: results[0].ci_high: must be given when ci_low is"],
+        [
+            f"{STUDIES}:24: study mini-trial: results[0].ci_high: must be given when ci_low is [missing-pair]"
+        ],
     ),
     "p value without its relation": (
         replace(STUDIES, "p_relation: equals", "p_relation: null"),
-        [f"{STUDIES}:48: study mini-trial: results[1].p_relation: must be given when p_value is"],
+        [
+            f"{STUDIES}:48: study mini-trial: results[1].p_relation: must be given when p_value is [missing-pair]"
+        ],
     ),
     "result comparing an arm of another study": (
         replace(STUDIES, LAST_RESULT_LINE, LAST_RESULT_LINE + OTHER_STUDY),
         [
-            f"{STUDIES}:92: study other-trial: results[0].comparator_arm: 'mini-trial-rest' is not an arm of study other-trial (its arms: other-trial-massage)"
+            f"{STUDIES}:92: study other-trial: results[0].comparator_arm: 'mini-trial-rest' is not an arm of study other-trial (its arms: other-trial-massage) [wrong-arm]"
         ],
     ),
     "misspelt estimate type": (
         replace(STUDIES, "estimate_type: mean_difference", "estimate_type: mean_diference"),
         [
-            f"{STUDIES}:24: study mini-trial: results[0].estimate_type: unknown estimate_type 'mean_diference' (did you mean 'mean_difference'?)"
+            f"{STUDIES}:24: study mini-trial: results[0].estimate_type: unknown estimate_type 'mean_diference' (did you mean 'mean_difference'?) [unknown-term]"
         ],
     ),
     "audit resting on an unknown result": (
         replace(AUDIT, "- mini-trial-pain-2w", "- mini-trial-pain-2wk"),
         [
-            f"{AUDIT}:4: audit #1: results: unknown result 'mini-trial-pain-2wk' (did you mean 'mini-trial-pain-2w'?)"
+            f"{AUDIT}:4: audit #1: results: unknown result 'mini-trial-pain-2wk' (did you mean 'mini-trial-pain-2w'?) [unknown-reference]"
         ],
     ),
     "unknown verdict": (
         replace(AUDIT, "verdict: partly_supported_short_term", "verdict: proven"),
-        [f"{AUDIT}:3: audit #1: verdict: unknown verdict 'proven'"],
+        [f"{AUDIT}:3: audit #1: verdict: unknown verdict 'proven' [unknown-term]"],
     ),
     "yaml tag constructing a python object": (
         replace(
@@ -361,7 +379,7 @@ CASES = {
             'statement: !!python/object/apply:os.system ["touch pwned"]',
         ),
         [
-            f"{CLAIMS}:25: YAML: could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'"
+            f"{CLAIMS}:25: YAML: explicit tag '!!python/object/apply:os.system' is not allowed (plain data only) [yaml-tag]"
         ],
     ),
 }
