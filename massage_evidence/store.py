@@ -561,7 +561,10 @@ def _claims_file(
             complete = False
     for key in ("source", "claims"):
         if key not in data:
-            problems.append(Problem(name, 1, None, key, "required key is missing", "missing-field"))
+            line = document.places[id(data)].line
+            problems.append(
+                Problem(name, line, None, key, "required key is missing", "missing-field")
+            )
             complete = False
     claims = data.get("claims")
     if "claims" in data and not isinstance(claims, list):

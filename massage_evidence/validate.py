@@ -293,8 +293,10 @@ _TERM = re.compile(schema.TERM_PATTERN)
 
 def _vocabulary(raw: RawEvidence) -> tuple[Vocabulary | None, list[Problem]]:
     path = f"{raw.root.name}/vocabulary.yaml"
-    problems = []
+    problems: list[Problem] = []
     data = raw.vocabulary
+    if not data and any(problem.file == path for problem in raw.problems):
+        return None, problems  # the file could not be read: that problem is enough
     fields = schema.vocabulary_fields()
     for field in data:
         if field not in fields:
@@ -325,7 +327,9 @@ def _vocabulary(raw: RawEvidence) -> tuple[Vocabulary | None, list[Problem]]:
                 value = entry.get(key)
                 if not isinstance(value, str) or not value.strip():
                     line = raw.vocabulary_line(entry, key) or term_line
-                    message = "must be text" if key in entry else "required key is missing"
+                    message = (
+                        "must be non-empty text" if key in entry else "required key is missing"
+                    )
                     code = "wrong-type" if key in entry else "missing-field"
                     problems.append(Problem(path, line, label, f"{field}.{key}", message, code))
             for key in set(entry) - set(schema.TERM):
@@ -350,7 +354,7 @@ def _read_text(corpus: Path, record: Record, source_id: str) -> tuple[bytes | No
         if error.code == "missing-file":
             message, code = f"not found in the corpus {corpus}", "text-not-found"
         else:
-            message, code = f"the text {error.message}", error.code
+            message, code = f"cannot use the text: {error.message}", error.code
         return None, Problem(record.file, line, label, "file", message, code)
 
 

@@ -4,6 +4,8 @@ and that no file changed. Each case edits one small fixture folder (tests/fixtur
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +25,8 @@ VOCABULARY_LINES = (
 ANECDOTAL_LINE = 1 + next(
     i for i, line in enumerate(VOCABULARY_LINES) if line.startswith("  anecdotal:")
 )
+HEDGE_LINE = 1 + VOCABULARY_LINES.index("hedge:")
+VOCABULARY_END = len(VOCABULARY_LINES)
 REAL_SHA = hashlib.sha256(
     (Path(__file__).parent / "fixtures" / "mini" / "corpus" / "mini.txt").read_bytes()
 ).hexdigest()
@@ -48,6 +52,55 @@ def write(file: str, content: str) -> Callable[[Path], None]:
 def rename(old: str, new: str) -> Callable[[Path], None]:
     def edit(root: Path) -> None:
         (root / old).rename(root / new)
+
+    return edit
+
+
+def append(file: str, text: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        with (root / file).open("a", encoding="utf-8") as handle:
+            handle.write(text)
+
+    return edit
+
+
+def write_bytes(file: str, content: bytes) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        (root / file).write_bytes(content)
+
+    return edit
+
+
+def remove(file: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        path = root / file
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+    return edit
+
+
+def fifo(file: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        (root / file).unlink(missing_ok=True)
+        os.mkfifo(root / file)
+
+    return edit
+
+
+def symlink(file: str, target: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        (root / file).symlink_to(target)
+
+    return edit
+
+
+def both(*edits: Callable[[Path], None]) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        for one in edits:
+            one(root)
 
     return edit
 
@@ -383,6 +436,325 @@ CASES = {
         ],
     ),
 }
+
+
+# Purpose-made cases of the strict reading (issue 11): structure, plain data, values, bounded lines.
+ANECDOTAL = (
+    "  anecdotal: {label: Anecdotal, definition: Told as one person's story or experience.}\n"
+)
+ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+)
+LATIN_TEXT = "Café massage.\n".encode("latin-1")
+HUGE = "x" * 1_000_000
+FILE_FORM = "must be a plain file name in the corpus (letters, digits, . _ -)"
+ID_FORM = "must be an id (lowercase letters and digits, joined by - _ or .)"
+
+CASES.update(
+    {
+        "a second claims key in a claims file": (
+            append(CLAIMS, "claims: []\n"),
+            [f"{CLAIMS}:37: key 'claims' is given twice (lines 3 and 37) [duplicate-key]"],
+        ),
+        "a key given twice in a claim": (
+            replace(CLAIMS, "    hedge: probable\n", "    hedge: probable\n    hedge: certain\n"),
+            [f"{CLAIMS}:18: key 'hedge' is given twice (lines 17 and 18) [duplicate-key]"],
+        ),
+        "a key given twice in a source": (
+            replace(
+                SOURCES, f"  sha256: {REAL_SHA}\n", f"  sha256: {REAL_SHA}\n  sha256: {'0' * 64}\n"
+            ),
+            [f"{SOURCES}:4: key 'sha256' is given twice (lines 3 and 4) [duplicate-key]"],
+        ),
+        "a term given twice in the vocabulary": (
+            replace("evidence/vocabulary.yaml", ANECDOTAL, ANECDOTAL * 2),
+            [
+                f"evidence/vocabulary.yaml:{ANECDOTAL_LINE + 1}: key 'anecdotal' is given twice (lines {ANECDOTAL_LINE} and {ANECDOTAL_LINE + 1}) [duplicate-key]"
+            ],
+        ),
+        "a key given twice in a flow mapping": (
+            replace(
+                CLAIMS,
+                "{quantity: sessions_to_relief, min: 2,",
+                "{quantity: sessions_to_relief, min: 2, min: 2,",
+            ),
+            [f"{CLAIMS}:16: key 'min' is given twice (lines 16 and 16) [duplicate-key]"],
+        ),
+        "claims under a misspelt top-level key": (
+            replace(CLAIMS, "\nclaims:\n", "\nclaim:\n"),
+            [
+                f"{CLAIMS}:2: claims: required key is missing [missing-field]",
+                f"{CLAIMS}:3: unknown key 'claim' (did you mean 'claims'?) (allowed: source, claims, reason) [unknown-field]",
+            ],
+        ),
+        "an unknown top-level key": (
+            append(CLAIMS, "reviewer: dana\n"),
+            [
+                f"{CLAIMS}:37: unknown key 'reviewer' (allowed: source, claims, reason) [unknown-field]"
+            ],
+        ),
+        "a missing claims folder": (
+            remove("evidence/claims"),
+            [
+                "evidence/claims: folder is missing: each source's claims are in claims/<source id>.yaml [missing-folder]"
+            ],
+        ),
+        "a source without a claims file": (
+            remove(CLAIMS),
+            [
+                f"{SOURCES}:1: source mini-source: has no claims file claims/mini-source.yaml (a source without claims has one with `claims: []` and a `reason:`) [missing-claims-file]"
+            ],
+        ),
+        "no claims and no reason": (
+            write(CLAIMS, "source: mini-source\nclaims: []\n"),
+            [f"{CLAIMS}:2: reason: a source without claims says why in `reason:` [missing-reason]"],
+        ),
+        "a reason beside claims": (
+            replace(CLAIMS, "source: mini-source\n", "source: mini-source\nreason: none\n"),
+            [f"{CLAIMS}:3: reason: `reason:` is only for a source without claims [unknown-field]"],
+        ),
+        "a claims file that is a list": (
+            write(CLAIMS, "- a\n- b\n"),
+            [f"{CLAIMS}:1: must be a mapping with `source` and `claims` [wrong-layout]"],
+        ),
+        "a claim that is a sentence": (
+            replace(CLAIMS, "  - id: mini-002\n", "  - just a sentence\n  - id: mini-002\n"),
+            [f"{CLAIMS}:21: each claim must be a mapping [wrong-layout]"],
+        ),
+        "a claims file not named .yaml": (
+            write("evidence/claims/extra.yml", GHOST_CLAIMS),
+            [
+                "evidence/claims/extra.yml: not a claims file: claims files are named <source id>.yaml [unexpected-file]"
+            ],
+        ),
+        "a named pipe in claims": (
+            fifo("evidence/claims/pipe.yaml"),
+            ["evidence/claims/pipe.yaml: not a regular file: a named pipe [unreadable-file]"],
+        ),
+        "a dangling symlink in claims": (
+            symlink("evidence/claims/gone.yaml", "nowhere.yaml"),
+            ["evidence/claims/gone.yaml: a symbolic link to nothing [unreadable-file]"],
+        ),
+        "a device in claims": (
+            symlink("evidence/claims/zero.yaml", "/dev/zero"),
+            ["evidence/claims/zero.yaml: not a regular file: a device [unreadable-file]"],
+        ),
+        "a binary claims file": (
+            write_bytes(CLAIMS, b"\x89PNG\r\n\x1a\n\x00\x00"),
+            [f"{CLAIMS}: binary, not text [not-text]"],
+        ),
+        "a claims file that is not UTF-8": (
+            write_bytes(CLAIMS, b"source: caf\xe9\n"),
+            [f"{CLAIMS}: not UTF-8 text (byte 0xe9 at offset 11) [not-utf8]"],
+        ),
+        "a source text that is not UTF-8": (
+            write_bytes("corpus/mini.txt", LATIN_TEXT),
+            [
+                f"{SOURCES}:2: source mini-source: file: the text is not UTF-8 text (byte 0xe9 at offset 3) [not-utf8]",
+                f"{SOURCES}:3: source mini-source: sha256: does not match the text (its sha256 is {hashlib.sha256(LATIN_TEXT).hexdigest()}) [checksum-mismatch]",
+            ],
+        ),
+        "a source text that is a named pipe": (
+            fifo("corpus/mini.txt"),
+            [
+                f"{SOURCES}:2: source mini-source: file: cannot use the text: not a regular file: a named pipe [unreadable-file]"
+            ],
+        ),
+        "a source file given as an absolute path": (
+            replace(SOURCES, "file: mini.txt", "file: /etc/passwd"),
+            [f"{SOURCES}:2: source mini-source: file: {FILE_FORM}, not '/etc/passwd' [bad-format]"],
+        ),
+        "a source file outside the corpus": (
+            replace(SOURCES, "file: mini.txt", "file: ../evidence/sources.yaml"),
+            [
+                f"{SOURCES}:2: source mini-source: file: {FILE_FORM}, not '../evidence/sources.yaml' [bad-format]"
+            ],
+        ),
+        "a source file that is the parent folder": (
+            replace(SOURCES, "file: mini.txt", "file: '..'"),
+            [f"{SOURCES}:2: source mini-source: file: {FILE_FORM}, not '..' [bad-format]"],
+        ),
+        "a sexagesimal offset": (
+            replace(CLAIMS, "start: 86", "start: 1:26"),
+            [f"{CLAIMS}:6: claim mini-001: start: must be a whole number, not '1:26' [wrong-type]"],
+        ),
+        "a hexadecimal bound": (
+            replace(CLAIMS, "max: 3", "max: 0x3"),
+            [
+                f"{CLAIMS}:16: claim mini-001: quantities[0].max: must be a number, not '0x3' [wrong-type]"
+            ],
+        ),
+        "an impossible unquoted date": (
+            replace(SOURCES, 'published: "2020-01-31"', "published: 2020-02-30"),
+            [
+                f"{SOURCES}:6: source mini-source: published: must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not '2020-02-30' [bad-format]"
+            ],
+        ),
+        "a thirteenth month": (
+            replace(SOURCES, 'published: "2020-01-31"', "published: 2020-13"),
+            [
+                f"{SOURCES}:6: source mini-source: published: must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not '2020-13' [bad-format]"
+            ],
+        ),
+        "yes as a hedge": (
+            replace(CLAIMS, "hedge: probable", "hedge: yes"),
+            [f"{CLAIMS}:17: claim mini-001: hedge: unknown hedge 'yes' [unknown-term]"],
+        ),
+        "infinity spelt as YAML 1.1 spells it": (
+            replace(CLAIMS, "max: 3", "max: .inf"),
+            [
+                f"{CLAIMS}:16: claim mini-001: quantities[0].max: must be a number, not '.inf' [wrong-type]"
+            ],
+        ),
+        "a bound too large for a float": (
+            replace(CLAIMS, "max: 3", "max: 1e999"),
+            [
+                f"{CLAIMS}:16: claim mini-001: quantities[0].max: must be a finite number, not inf [not-finite]"
+            ],
+        ),
+        "not a number as a confidence limit": (
+            replace(STUDIES, "ci_low: -2.5", "ci_low: .nan"),
+            [
+                f"{STUDIES}:24: study mini-trial: results[0].ci_low: must be a number, not '.nan' [wrong-type]"
+            ],
+        ),
+        "an offset beyond 64 bits": (
+            replace(CLAIMS, "start: 86", "start: 99999999999999999999"),
+            [
+                f"{CLAIMS}:6: claim mini-001: start: must be from 0 to 9223372036854775807, not 99999999999999999999 [out-of-range]"
+            ],
+        ),
+        "a negative offset": (
+            replace(CLAIMS, "end: 174", "end: -1"),
+            [
+                f"{CLAIMS}:24: claim mini-002: end: must be from 0 to 9223372036854775807, not -1 [out-of-range]"
+            ],
+        ),
+        "a P value above one": (
+            replace(STUDIES, "p_value: 0.02", "p_value: 1.5"),
+            [
+                f"{STUDIES}:48: study mini-trial: results[1].p_value: must be from 0 to 1, not 1.5 [out-of-range]"
+            ],
+        ),
+        "a negative arm size": (
+            replace(STUDIES, "label: Massage, n: 20}", "label: Massage, n: -3}"),
+            [
+                f"{STUDIES}:19: study mini-trial: arms[0].n: must be from 0 to 9223372036854775807, not -3 [out-of-range]"
+            ],
+        ),
+        "a year beyond any study": (
+            replace(STUDIES, "year: 2020", "year: 20200"),
+            [
+                f"{STUDIES}:5: study mini-trial: year: must be from 1800 to 2100, not 20200 [out-of-range]"
+            ],
+        ),
+        "an anchor and an alias": (
+            both(
+                replace(CLAIMS, "    hedge: certain\n", "    hedge: &h certain\n"),
+                replace(CLAIMS, "basis: unsupported_assertion", "basis: *h"),
+            ),
+            [
+                f"{CLAIMS}:33: YAML: anchors and aliases are not allowed (plain data only) [yaml-alias]"
+            ],
+        ),
+        "an alias bomb": (
+            write(CLAIMS, ALIAS_BOMB),
+            [
+                f"{CLAIMS}:1: YAML: anchors and aliases are not allowed (plain data only) [yaml-alias]"
+            ],
+        ),
+        "an explicit tag on a number": (
+            replace(CLAIMS, "start: 86", "start: !!str 86"),
+            [f"{CLAIMS}:6: YAML: explicit tag '!!str' is not allowed (plain data only) [yaml-tag]"],
+        ),
+        "a number as a key": (
+            replace(CLAIMS, "  - id: mini-002\n", "  - id: mini-002\n    1: one\n"),
+            [f"{CLAIMS}:22: YAML: key '1' is not text (quote it) [yaml-key]"],
+        ),
+        "an empty claim id": (
+            replace(CLAIMS, "id: mini-001", 'id: ""'),
+            [f"{CLAIMS}:4: claim #1: id: {ID_FORM}, not '' [bad-format]"],
+        ),
+        "a claim id that is a list": (
+            replace(CLAIMS, "id: mini-001", "id: [a, b]"),
+            [f"{CLAIMS}:4: claim #1: id: must be text, not ['a', 'b'] [wrong-type]"],
+        ),
+        "a claim id that is a mapping": (
+            replace(CLAIMS, "id: mini-001", "id: {a: 1}"),
+            [f"{CLAIMS}:4: claim #1: id: must be text, not {{'a': 1}} [wrong-type]"],
+        ),
+        "a claim id with a space": (
+            replace(CLAIMS, "id: mini-001", "id: mini 001"),
+            [f"{CLAIMS}:4: claim #1: id: {ID_FORM}, not 'mini 001' [bad-format]"],
+        ),
+        "a claims file naming its source by a list": (
+            replace(CLAIMS, "source: mini-source", "source: [mini-source]"),
+            [
+                f"{CLAIMS}:2: claim mini-001: source: must be text, not ['mini-source'] [wrong-type]",
+                f"{CLAIMS}:2: claim mini-002: source: must be text, not ['mini-source'] [wrong-type]",
+                f"{CLAIMS}:2: source: must be text, not ['mini-source'] [wrong-type]",
+            ],
+        ),
+        "true as a person": (
+            replace(CLAIMS, "attributed_to: dana-field", "attributed_to: true"),
+            [f"{CLAIMS}:18: claim mini-001: attributed_to: must be text, not True [wrong-type]"],
+        ),
+        "a tension of an assertion with itself": (
+            replace(
+                "evidence/tensions.yaml",
+                "second: no-massage-on-swollen-inflamed-area",
+                "second: relief-in-2-3-sessions-new-localized-injury",
+            ),
+            [
+                "evidence/tensions.yaml:3: tension quick-relief-versus-rest-first: second: names the same assertion as first: a tension joins two different assertions [self-tension]"
+            ],
+        ),
+        "a person id given twice": (
+            replace(
+                SOURCES,
+                "      affiliation: null\n",
+                "      affiliation: null\n    - {id: dana-field, name: Dana Fielding, role: null, affiliation: null}\n",
+            ),
+            [
+                f"{SOURCES}:13: source mini-source: people[1].id: duplicate id 'dana-field' [duplicate-id]"
+            ],
+        ),
+        "a vocabulary term named null": (
+            replace("evidence/vocabulary.yaml", "  anecdotal: {label", "  null: {label"),
+            [
+                f"evidence/vocabulary.yaml:{ANECDOTAL_LINE}: YAML: key 'null' is not text (quote it) [yaml-key]"
+            ],
+        ),
+        "an empty vocabulary term": (
+            replace("evidence/vocabulary.yaml", "  anecdotal: {label", "  '': {label"),
+            [
+                f"evidence/vocabulary.yaml:{ANECDOTAL_LINE}: hedge: term '' must be lowercase letters and digits joined by _ [bad-format]"
+            ],
+        ),
+        "an empty vocabulary label": (
+            replace(
+                "evidence/vocabulary.yaml",
+                "anecdotal: {label: Anecdotal,",
+                "anecdotal: {label: '',",
+            ),
+            [
+                f"evidence/vocabulary.yaml:{ANECDOTAL_LINE}: term anecdotal: hedge.label: must be non-empty text [wrong-type]"
+            ],
+        ),
+        "an unknown vocabulary field": (
+            append(
+                "evidence/vocabulary.yaml", "colour:\n  red: {label: Red, definition: A colour.}\n"
+            ),
+            [
+                f"evidence/vocabulary.yaml:{VOCABULARY_END + 1}: colour: unknown vocabulary field: no record draws its terms from it [unknown-field]"
+            ],
+        ),
+        "a megabyte where a term belongs": (
+            replace(CLAIMS, "category: time_course", f"category: {HUGE}"),
+            [f"{CLAIMS}:9: claim mini-001: category: unknown category '{'x' * 78}… [unknown-term]"],
+        ),
+    }
+)
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
