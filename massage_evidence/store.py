@@ -268,12 +268,6 @@ _PLAIN_TYPES = (  # the plain scalars that are not text: JSON's, spelt as YAML 1
         ),
     ),
 )
-_CONVERT = {
-    _NULL: lambda text: None,
-    _BOOL: lambda text: text[0] in "tT",
-    _INT: int,
-    _FLOAT: float,
-}
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -341,6 +335,11 @@ def _tag_name(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml") else tag
 
 
+def _explicit_tag(node: yaml.Node) -> Refused:
+    message = f"YAML: explicit tag {shown(_tag_name(node.tag))} is not allowed (plain data only)"
+    return Refused(node.start_mark.line + 1, message, "yaml-tag")
+
+
 @dataclass(frozen=True)
 class Document:
     """A parsed YAML document: its data, the place of each of its mappings and lists, and every
@@ -360,30 +359,32 @@ class _Constructor:
 
     @staticmethod
     def scalar(node: yaml.ScalarNode) -> Any:
-        tag, text = node.tag, node.value
-        if not node.style:  # plain: libyaml says "", the Python parser None
-            if tag == plain_tag(text):
-                return text if tag == _STR else _CONVERT[tag](text)
-        elif tag == _STR:
-            return text
-        line = node.start_mark.line + 1
-        message = f"YAML: explicit tag {shown(_tag_name(tag))} is not allowed (plain data only)"
-        raise Refused(line, message, "yaml-tag")
+        # Our resolver hands out the very tag objects below; a tag written in the text is a string
+        # of its own, even when it spells the same tag: `is` tells the two apart.
+        tag = node.tag
+        if tag is _STR:
+            return node.value
+        if tag is _NULL:
+            return None
+        if tag is _INT:
+            return int(node.value)
+        if tag is _FLOAT:
+            return float(node.value)
+        if tag is _BOOL:
+            return node.value[0] in "tT"
+        raise _explicit_tag(node)
 
     def value(self, node: yaml.Node, depth: int) -> Any:
-        if type(node) is yaml.ScalarNode:
+        kind = type(node)
+        if kind is yaml.ScalarNode:
             return self.scalar(node)
         if depth >= MAX_DEPTH:
             raise _too_deep(node.start_mark.line + 1)
-        expected = _MAP if type(node) is yaml.MappingNode else _SEQ
-        if node.tag != expected:
-            message = (
-                f"YAML: explicit tag {shown(_tag_name(node.tag))} is not allowed (plain data only)"
-            )
-            raise Refused(node.start_mark.line + 1, message, "yaml-tag")
-        if expected == _MAP:
+        if kind is yaml.MappingNode and node.tag is _MAP:
             return self.mapping(node, depth + 1)
-        return self.sequence(node, depth + 1)
+        if kind is yaml.SequenceNode and node.tag is _SEQ:
+            return self.sequence(node, depth + 1)
+        raise _explicit_tag(node)
 
     def mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
