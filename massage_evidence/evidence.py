@@ -68,7 +68,7 @@ def _evidence_key(listing: store.Listing, corpus: Path | None) -> str:
     key = Fingerprint(CACHE_FORMAT).add_package()
     key.add("texts checked", "yes" if corpus is not None else "no")
     for file in listing.files:
-        key.add(file.path.relative_to(listing.root).as_posix(), file.content)
+        key.add(file.relative, file.content)
     return key.hexdigest()
 
 

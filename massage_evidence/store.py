@@ -89,10 +89,11 @@ class ClaimsFile:
 
 @dataclass(frozen=True)
 class EvidenceFile:
-    """One file of the evidence folder: where it is, how problems name it, and its bytes (None
-    when it could not be read: `problem` says why)."""
+    """One file of the evidence folder: its path relative to the folder (`claims/x.yaml`), how
+    problems name it, and its bytes (None when it could not be read: `problem` says why)."""
 
     path: Path
+    relative: str
     name: str
     content: bytes | None
     problem: Problem | None = None
@@ -108,12 +109,11 @@ class Listing:
     problems: list[Problem]
 
     def file(self, relative: str) -> EvidenceFile:
-        return next(f for f in self.files if f.path == self.root / relative)
+        return next(f for f in self.files if f.relative == relative)
 
     @property
     def claims(self) -> list[EvidenceFile]:
-        folder = self.root / "claims"
-        return [f for f in self.files if f.path.parent == folder]
+        return [f for f in self.files if f.relative.startswith("claims/")]
 
 
 @dataclass
@@ -161,14 +161,6 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def display_path(path: Path, root: Path) -> str:
-    """The path as problems show it: relative to the folder that holds the evidence folder."""
-    try:
-        return path.relative_to(root.parent).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 class Unreadable(Exception):
@@ -226,30 +218,31 @@ def decode_text(content: bytes) -> str:
 def list_files(path: str | os.PathLike[str] | None = None) -> Listing:
     """Read every file the evidence under `path` consists of (default: the bundled evidence)."""
     root = evidence_dir(path)
-    paths = [root / "vocabulary.yaml"]
-    paths += [root / table.file for table in schema.TABLES.values() if table.file is not None]
+    relatives = ["vocabulary.yaml"]
+    relatives += [table.file for table in schema.TABLES.values() if table.file is not None]
     problems: list[Problem] = []
     folder = root / "claims"
     if not folder.is_dir():
-        where = display_path(folder, root)
         message = "folder is missing: each source's claims are in claims/<source id>.yaml"
-        problems.append(Problem(where, None, None, None, message, "missing-folder"))
+        problems.append(Problem(f"{root.name}/claims", None, None, None, message, "missing-folder"))
     else:
-        for entry in sorted(folder.iterdir()):
-            if entry.name.endswith(".yaml") and not entry.name.startswith("."):
-                paths.append(entry)
-            elif not entry.name.startswith("."):
+        for name in sorted(os.listdir(folder)):
+            if name.startswith("."):
+                continue
+            if name.endswith(".yaml"):
+                relatives.append(f"claims/{name}")
+            else:
                 message = "not a claims file: claims files are named <source id>.yaml"
-                where = display_path(entry, root)
+                where = f"{root.name}/claims/{name}"
                 problems.append(Problem(where, None, None, None, message, "unexpected-file"))
     files = []
-    for file_path in paths:
-        name = display_path(file_path, root)
+    for relative in relatives:
+        file_path, name = root / relative, f"{root.name}/{relative}"
         try:
-            files.append(EvidenceFile(file_path, name, read_regular(file_path)))
+            files.append(EvidenceFile(file_path, relative, name, read_regular(file_path)))
         except Unreadable as error:
             problem = Problem(name, None, None, None, error.message, error.code)
-            files.append(EvidenceFile(file_path, name, None, problem))
+            files.append(EvidenceFile(file_path, relative, name, None, problem))
     return Listing(root, files, problems)
 
 
@@ -300,10 +293,19 @@ class _Loader(_Parser, yaml.resolver.BaseResolver):
         _Parser.__init__(self, text)
         yaml.resolver.BaseResolver.__init__(self)
 
-    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode:
+    # The composer calls these three for every node: kept as small as they can be.
+    def resolve(
+        self, kind: type, value: str, implicit: tuple[bool, bool], _scalar: type = yaml.ScalarNode
+    ) -> str:
+        if kind is _scalar:
             return plain_tag(value) if implicit[0] else _STR
         return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def descend_resolver(self, parent: object, index: object) -> None:
+        """No path resolvers: nothing to do."""
+
+    def ascend_resolver(self) -> None:
+        """No path resolvers: nothing to do."""
 
 
 class Place(NamedTuple):
@@ -389,20 +391,18 @@ class _Constructor:
     def mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         fields: dict[str, int] = {}
+        scalar, scalar_node = self.scalar, yaml.ScalarNode
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
-            if type(key_node) is not yaml.ScalarNode:
-                raise Refused(line, "YAML: a key must be text, not a list or mapping", "yaml-key")
-            key = self.scalar(key_node)
-            if type(key) is not str:
-                message = f"YAML: key {key_node.value!r} is not text (quote it)"
-                raise Refused(line, message, "yaml-key")
+            if key_node.tag is not _STR:  # a key is text, given as text
+                raise self.key_refused(key_node, line)
+            key = key_node.value
             if key in fields:
                 self.duplicates.append((line, key, fields[key]))
                 continue
             fields[key] = line
-            if type(value_node) is yaml.ScalarNode:
-                result[key] = self.scalar(value_node)
+            if type(value_node) is scalar_node:
+                result[key] = value_node.value if value_node.tag is _STR else scalar(value_node)
                 continue
             result[key] = value = self.value(value_node, depth)
             if type(value) is list:
@@ -410,6 +410,12 @@ class _Constructor:
                     fields[f"{key}[{position}]"] = item_line
         self.places[id(result)] = Place(node.start_mark.line + 1, fields, ())
         return result
+
+    def key_refused(self, node: yaml.Node, line: int) -> Refused:
+        if type(node) is not yaml.ScalarNode:
+            return Refused(line, "YAML: a key must be text, not a list or mapping", "yaml-key")
+        self.scalar(node)  # an explicit tag is refused as such
+        return Refused(line, f"YAML: key {shown(node.value)} is not text (quote it)", "yaml-key")
 
     def sequence(self, node: yaml.SequenceNode, depth: int) -> list[Any]:
         result = [self.value(item, depth) for item in node.value]
@@ -619,7 +625,7 @@ def read(
         record for file in listing.claims for record in _claims_file(file, problems, declared)
     ]
     places = document.places if document is not None and vocabulary is not None else {}
-    names = {file.path.name for file in listing.claims}
+    names = {file.relative.removeprefix("claims/") for file in listing.claims}
     return RawEvidence(listing.root, vocabulary or {}, tables, declared, problems, names, places)
 
 
