@@ -4,10 +4,11 @@ The tables of evidence that validated are kept in a content-addressed cache: an 
 the fingerprint of the evidence files (their names and bytes) and of the package's code and
 version, and it records the fingerprint of the corpus texts it was checked against. An unchanged
 load reads the tables back instead of reading the YAML; anything else reads, validates and builds
-them again, in one process. An entry is a pickle of the tables (pandas' own format, no extra
-dependency; read back in a fraction of a second at 100k claims): the cache folder is the user's
-own, safe to delete at any time, and an entry that cannot be read or is not what it should be is
-ignored with a one-line warning and written again.
+them again, in one process. An entry is a pickle of the tables (dtypes kept whole, no extra
+dependency; read back in a fraction of a second at 100k claims): like any pickle it is trusted only
+because the cache folder is the user's own. The folder is safe to delete at any time, and an entry
+that cannot be read or is not what it should be is ignored with a one-line warning and written
+again.
 """
 
 from __future__ import annotations
