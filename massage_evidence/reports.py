@@ -26,7 +26,7 @@ import json
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from importlib import metadata
@@ -38,6 +38,7 @@ from .errors import ParameterError
 from .evidence import Evidence, load
 from .execute import TEMPLATE, TEMPLATES, Job, Outcome, paths, start_worker
 from .execute import render as render_one
+from .fingerprint import Fingerprint
 from .paths import resolve as resolve_project
 from .store import write_atomic
 
@@ -78,22 +79,15 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _hash_files(digest: hashlib._Hash, root: Path, files: Iterable[Path]) -> None:
-    for path in sorted(files):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
-
-
 def _shared_digest(ev: Evidence, include_code: bool) -> str:
     """What every report depends on: evidence files, package code and version, tools, options."""
-    digest = hashlib.sha256(f"massage-evidence {__version__}\0".encode())
+    digest = Fingerprint("reports").add("massage-evidence", __version__)
     for tool in TOOLS:
-        digest.update(f"{tool} {metadata.version(tool)}\0".encode())
-    digest.update(f"include_code={include_code}\0".encode())
-    _hash_files(digest, ev.root, ev.root.rglob("*"))
+        digest.add(tool, metadata.version(tool))
+    digest.add("include_code", str(include_code))
+    digest.add_files(ev.root, ev.root.rglob("*"))
     package = Path(__file__).parent
-    _hash_files(digest, package, package.rglob("*"))
+    digest.add_files(package, package.rglob("*"))
     return digest.hexdigest()
 
 

@@ -1,7 +1,8 @@
 """The shape of every evidence record, declared once.
 
 Each table lists its fields: the Python type a value must have, whether it may be null, whether it
-must be unique, which vocabulary field its terms come from, and which table its ids point into.
+must be unique, which vocabulary field its terms come from, the form or range its values keep to,
+and which table its ids point into. Numbers are always finite, and whole numbers fit in 64 bits.
 A list field may declare the fields of its items, which then form a table of their own (a claim's
 quantities, a source's people). The validator turns these declarations into pandera schemas and
 reference checks; `evidence.tables` turns them into typed DataFrame columns.
@@ -9,7 +10,6 @@ reference checks; `evidence.tables` turns them into typed DataFrame columns.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -24,6 +24,8 @@ class Field:
     vocabulary: str | None = None
     pattern: str | None = None
     form: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
     references: str | None = None
     items: Mapping[str, Field] | None = None
     item: str | None = None
@@ -39,25 +41,42 @@ class Table:
 
 
 NUMBER = (int, float)
-DATE = (str, datetime.date)
+DATE = "date"  # text in ISO form (YYYY, YYYY-MM or YYYY-MM-DD) naming a real date
+
+# Every id: lowercase letters and digits, in words joined by `-`, `_` or `.`.
+ID_PATTERN = r"[a-z0-9]+(?:[-_.][a-z0-9]+)*"
+ID_FORM = "an id (lowercase letters and digits, joined by - _ or .)"
+# A vocabulary term: lowercase letters and digits, in words joined by `_`.
+TERM_PATTERN = r"[a-z0-9]+(?:_[a-z0-9]+)*"
+
+
+def identifier(**options: object) -> Field:
+    """An id field: text of the one id form."""
+    return Field(pattern=ID_PATTERN, form=ID_FORM, **options)  # type: ignore[arg-type]
+
 
 PERSON = {
-    "id": Field(),
+    "id": identifier(unique=True),
     "name": Field(),
     "role": Field(nullable=True),
     "affiliation": Field(nullable=True),
 }
 
 SOURCE = {
-    "id": Field(unique=True),
-    "file": Field(unique=True),
+    "id": identifier(unique=True),
+    # The text's plain file name inside the corpus: no folders, nothing read outside it.
+    "file": Field(
+        unique=True,
+        pattern=r"[A-Za-z0-9_][A-Za-z0-9._-]*",
+        form="a plain file name in the corpus (letters, digits, . _ -)",
+    ),
     "sha256": Field(pattern=r"[0-9a-f]{64}", form="64 lowercase hexadecimal digits"),
     "title": Field(),
     "publisher": Field(nullable=True),
     "published": Field(
         DATE,
         nullable=True,
-        pattern=r"\d{4}(-\d{2}(-\d{2})?)?",
+        pattern=r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?",
         form="an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)",
     ),
     "kind": Field(vocabulary="source_kind"),
@@ -66,18 +85,18 @@ SOURCE = {
 
 QUANTITY = {
     "quantity": Field(vocabulary="quantity"),
-    "min": Field(NUMBER, nullable=True),
-    "max": Field(NUMBER, nullable=True),
+    "min": Field(NUMBER, nullable=True, minimum=0),
+    "max": Field(NUMBER, nullable=True, minimum=0),
     "unit": Field(vocabulary="unit"),
     "text": Field(),
 }
 
 CLAIM = {
-    "id": Field(unique=True),
-    "source": Field(),
+    "id": identifier(unique=True),
+    "source": identifier(),
     "quote": Field(),
-    "start": Field(int),
-    "end": Field(int),
+    "start": Field(int, minimum=0),
+    "end": Field(int, minimum=0),
     "statement": Field(),
     "category": Field(vocabulary="category"),
     "intervention": Field(vocabulary="intervention"),
@@ -87,19 +106,19 @@ CLAIM = {
     "direction": Field(nullable=True, vocabulary="direction"),
     "quantities": Field(list, items=QUANTITY, item="quantity"),
     "hedge": Field(vocabulary="hedge"),
-    "attributed_to": Field(),
+    "attributed_to": identifier(),
     "basis": Field(vocabulary="basis"),
     "assertion": Field(references="assertion"),
 }
 
 ASSERTION = {
-    "id": Field(unique=True),
+    "id": identifier(unique=True),
     "statement": Field(),
     "category": Field(vocabulary="category"),
 }
 
 TENSION = {
-    "id": Field(unique=True),
+    "id": identifier(unique=True),
     "first": Field(references="assertion"),
     "second": Field(references="assertion"),
     "kind": Field(vocabulary="tension_kind"),
@@ -107,9 +126,9 @@ TENSION = {
 }
 
 ARM = {
-    "id": Field(unique=True),
+    "id": identifier(unique=True),
     "label": Field(),
-    "n": Field(int),
+    "n": Field(int, minimum=0),
 }
 
 STUDY_OUTCOME = {
@@ -123,26 +142,26 @@ STUDY_OUTCOME = {
 # One reported result. `value`, `ci_low` and `ci_high` (95%) are massage minus comparator, so a
 # negative value favours massage whatever the source's wording ("2.9 points lower" is -2.9).
 RESULT = {
-    "id": Field(unique=True),
+    "id": identifier(unique=True),
     "comparison": Field(nullable=True, vocabulary="comparison"),
     "arm": Field(nullable=True, references="arm"),
     "comparator_arm": Field(nullable=True, references="arm"),
     "condition": Field(vocabulary="condition"),
     "outcome": Field(nullable=True, vocabulary="outcome"),
     "time_point": Field(nullable=True, vocabulary="time_point"),
-    "weeks": Field(int, nullable=True),
+    "weeks": Field(int, nullable=True, minimum=0),
     "estimate_type": Field(vocabulary="estimate_type"),
     "value": Field(NUMBER, nullable=True),
     "ci_low": Field(NUMBER, nullable=True),
     "ci_high": Field(NUMBER, nullable=True),
     "arm_mean": Field(NUMBER, nullable=True),
     "comparator_mean": Field(NUMBER, nullable=True),
-    "p_value": Field(NUMBER, nullable=True),
+    "p_value": Field(NUMBER, nullable=True, minimum=0, maximum=1),
     "p_relation": Field(nullable=True, vocabulary="p_relation"),
     "range_low": Field(NUMBER, nullable=True),
     "range_high": Field(NUMBER, nullable=True),
-    "participants": Field(int, nullable=True),
-    "studies": Field(int, nullable=True),
+    "participants": Field(int, nullable=True, minimum=0),
+    "studies": Field(int, nullable=True, minimum=0),
     "certainty": Field(nullable=True, vocabulary="grade_certainty"),
     "direction": Field(nullable=True, vocabulary="direction"),
     "provenance": Field(vocabulary="provenance"),
@@ -150,18 +169,18 @@ RESULT = {
 }
 
 STUDY = {
-    "id": Field(unique=True),
+    "id": identifier(unique=True),
     "label": Field(unique=True),
     "citation": Field(),
-    "year": Field(int, nullable=True),
+    "year": Field(int, nullable=True, minimum=1800, maximum=2100),
     "doi": Field(nullable=True, pattern=r"10\.\d{4,9}/\S+", form="a DOI (10.NNNN/...)"),
     "pmid": Field(nullable=True, pattern=r"\d{1,9}", form="a PubMed id (digits only)"),
     "design": Field(vocabulary="study_design"),
     "population": Field(nullable=True),
-    "participants": Field(int, nullable=True),
-    "studies": Field(int, nullable=True),
-    "sessions": Field(int, nullable=True),
-    "treatment_weeks": Field(int, nullable=True),
+    "participants": Field(int, nullable=True, minimum=0),
+    "studies": Field(int, nullable=True, minimum=0),
+    "sessions": Field(int, nullable=True, minimum=0),
+    "treatment_weeks": Field(int, nullable=True, minimum=0),
     "follow_up": Field(nullable=True),
     "appraisal": Field(nullable=True),
     "conclusion": Field(nullable=True),

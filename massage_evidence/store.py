@@ -1,22 +1,32 @@
 """Reading and writing the `evidence/` files.
 
-YAML is read with libyaml's C loader in safe mode (no Python objects are ever constructed), keeping
-the line of every record and field so that problems can point at them. Reading never fails on bad
-content: problems of form (syntax, empty file, wrong layout) are collected for the validator.
-A large set of claims files is parsed by one process per core. Files are written atomically: a
-temporary file in the same folder, then a rename.
+Reading is strict and never fails on bad content: every problem of form is collected for the
+validator, one line each, with the line of the record or field it concerns. YAML is read by
+PyYAML's own parts, libyaml's parser and composer, with our resolver and constructor, so that only
+plain data comes through. The one rule for plain (unquoted) scalars, as in JSON:
+
+- `null`, `~` or nothing is null; `true` and `false` are booleans; a decimal integer (`-12`) is an
+  integer and a decimal number (`1.5`, `2e3`) a float;
+- anything else is the text it shows. `1:26`, `0x56`, `017`, `1_000`, `yes`, `off`, `.inf` and
+  `2020-02-30` are strings (YAML 1.1 makes numbers, booleans and dates of them), which the schema
+  then judges: a date is checked as a date by the validator, not by the YAML library.
+
+Anchors and aliases, explicit tags, keys that are not text, a key given twice and a document nested
+more than 64 levels deep are problems. Only regular files of UTF-8 text are read. Files are written
+atomically: a temporary file in the same folder, then a rename.
 """
 
 from __future__ import annotations
 
+import contextlib
+import difflib
 import functools
 import gc
-import itertools
-import multiprocessing
 import os
+import re
+import stat
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,12 +36,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from . import paths, schema
-from .errors import Problem
-
-try:
-    from yaml import CSafeLoader as SafeLoader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader  # type: ignore[assignment]
+from .errors import Problem, shown
 
 
 @dataclass
@@ -56,6 +61,35 @@ class ClaimsFile:
     line: int
 
 
+@dataclass(frozen=True)
+class EvidenceFile:
+    """One file of the evidence folder: its path relative to the folder (`claims/x.yaml`), how
+    problems name it, and its bytes (None when it could not be read: `problem` says why)."""
+
+    path: Path
+    relative: str
+    name: str
+    content: bytes | None
+    problem: Problem | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Every file of an evidence folder that the evidence consists of, read once, and the problems
+    of the folder itself (a missing `claims/` folder, a file there that is not a claims file)."""
+
+    root: Path
+    files: list[EvidenceFile]
+    problems: list[Problem]
+
+    def file(self, relative: str) -> EvidenceFile:
+        return next(f for f in self.files if f.relative == relative)
+
+    @property
+    def claims(self) -> list[EvidenceFile]:
+        return [f for f in self.files if f.relative.startswith("claims/")]
+
+
 @dataclass
 class RawEvidence:
     """The evidence as read, before validation: plain records and the problems of form met."""
@@ -65,7 +99,7 @@ class RawEvidence:
     tables: dict[str, list[Record]]
     claim_files: list[ClaimsFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
+    claims_file_names: set[str] = field(default_factory=set)
     vocabulary_places: dict[int, Place] = field(default_factory=dict)
 
     def vocabulary_line(self, container: object, key: str) -> int | None:
@@ -103,27 +137,149 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def display_path(path: Path, root: Path) -> str:
-    """The path as problems show it: relative to the folder that holds the evidence folder."""
+class Unreadable(Exception):
+    """A file that is not a regular file of text: `message` says why, `code` is its problem code."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; Unreadable for anything else, at once (a pipe never blocks)."""
     try:
-        return path.relative_to(root.parent).as_posix()
-    except ValueError:
-        return path.as_posix()
+        if os.path.islink(path) and not os.path.exists(path):
+            raise Unreadable("a symbolic link to nothing", "unreadable-file")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise Unreadable("file is missing", "missing-file") from None
+    except OSError as error:
+        raise Unreadable(f"cannot read: {error.strerror}", "unreadable-file") from None
+    mode = os.fstat(fd).st_mode
+    for test, kind in _KINDS:
+        if test(mode):
+            os.close(fd)
+            raise Unreadable(f"not a regular file: {kind}", "unreadable-file")
+    with open(fd, "rb") as handle:
+        try:
+            return handle.read()
+        except OSError as error:
+            raise Unreadable(f"cannot read: {error.strerror}", "unreadable-file") from None
 
 
-def _read_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8-sig")
+def decode_text(content: bytes) -> str:
+    """UTF-8 text (a byte order mark is dropped); Unreadable for binary or other encodings."""
+    if b"\0" in content:
+        raise Unreadable("binary, not text", "not-text")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        byte = content[error.start]
+        raise Unreadable(
+            f"not UTF-8 text (byte {byte:#04x} at offset {error.start})", "not-utf8"
+        ) from None
 
 
-_STR, _NULL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null"
+def list_files(path: str | os.PathLike[str] | None = None) -> Listing:
+    """Read every file the evidence under `path` consists of (default: the bundled evidence)."""
+    root = paths.evidence_dir(path)
+    relatives = ["vocabulary.yaml"]
+    relatives += [table.file for table in schema.TABLES.values() if table.file is not None]
+    problems: list[Problem] = []
+    folder = root / "claims"
+    if not folder.is_dir():
+        message = "folder is missing: each source's claims are in claims/<source id>.yaml"
+        problems.append(Problem(f"{root.name}/claims", None, None, None, message, "missing-folder"))
+    else:
+        for name in sorted(os.listdir(folder)):
+            if name.startswith("."):
+                continue
+            if name.endswith(".yaml"):
+                relatives.append(f"claims/{name}")
+            else:
+                message = "not a claims file: claims files are named <source id>.yaml"
+                where = f"{root.name}/claims/{name}"
+                problems.append(Problem(where, None, None, None, message, "unexpected-file"))
+    files = []
+    for relative in relatives:
+        file_path, name = root / relative, f"{root.name}/{relative}"
+        try:
+            files.append(EvidenceFile(file_path, relative, name, read_regular(file_path)))
+        except Unreadable as error:
+            problem = Problem(name, None, None, None, error.message, error.code)
+            files.append(EvidenceFile(file_path, relative, name, None, problem))
+    return Listing(root, files, problems)
+
+
+_STR, _NULL, _BOOL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"
 _INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
-_RESOLVER = yaml.resolver.Resolver()  # the safe loader's own resolver
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_PLAIN_TYPES = (  # the plain scalars that are not text: JSON's, spelt as YAML 1.2 spells them
+    (_NULL, re.compile(r"~|null|Null|NULL|")),
+    (_BOOL, re.compile(r"true|True|TRUE|false|False|FALSE")),
+    (_INT, re.compile(r"[-+]?(?:0|[1-9][0-9]{0,39})")),
+    (
+        _FLOAT,
+        re.compile(
+            r"[-+]?(?:(?:0|[1-9][0-9]{0,39})(?:\.[0-9]{0,40})?|\.[0-9]{1,40})"
+            r"(?:[eE][-+]?[0-9]{1,4})?"
+        ),
+    ),
+)
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _plain_tag(text: str) -> str:
-    """The tag the safe loader gives an untagged plain scalar: it depends on the text alone."""
-    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+def plain_tag(text: str) -> str:
+    """The type of a plain scalar, by the one rule in this module's docstring."""
+    for tag, pattern in _PLAIN_TYPES:
+        if pattern.fullmatch(text):
+            return tag
+    return _STR
+
+
+if yaml.__with_libyaml__:
+    _Parser: Any = yaml.cyaml.CParser
+else:  # pragma: no cover - PyYAML built without libyaml: its Python parts, same behaviour
+
+    class _Parser(
+        yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer
+    ):
+        def __init__(self, stream: str) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+
+
+class _Loader(_Parser, yaml.resolver.BaseResolver):
+    """libyaml's parser and composer with a resolver that knows only plain data."""
+
+    def __init__(self, text: str) -> None:
+        _Parser.__init__(self, text)
+        yaml.resolver.BaseResolver.__init__(self)
+
+    # The composer calls these three for every node: kept as small as they can be.
+    def resolve(
+        self, kind: type, value: str, implicit: tuple[bool, bool], _scalar: type = yaml.ScalarNode
+    ) -> str:
+        if kind is _scalar:
+            return plain_tag(value) if implicit[0] else _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def descend_resolver(self, parent: object, index: object) -> None:
+        """No path resolvers: nothing to do."""
+
+    def ascend_resolver(self) -> None:
+        """No path resolvers: nothing to do."""
 
 
 class Place(NamedTuple):
@@ -136,196 +292,176 @@ class Place(NamedTuple):
 
 
 _NO_FIELDS: Mapping[str, int] = MappingProxyType({})
+MAX_DEPTH = 64  # evidence nests a few levels; anything far deeper is a mistake, refused by us
+
+
+class Refused(Exception):
+    """The text is beyond plain data (or not YAML): one problem, at `line` when known."""
+
+    def __init__(self, line: int | None, message: str, code: str) -> None:
+        super().__init__(message)
+        self.line, self.message, self.code = line, message, code
+
+
+def _too_deep(line: int | None = None) -> Refused:
+    return Refused(line, f"YAML: nested more than {MAX_DEPTH} levels deep", "yaml-too-deep")
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml") else tag
+
+
+def _explicit_tag(node: yaml.Node) -> Refused:
+    message = f"YAML: explicit tag {shown(_tag_name(node.tag))} is not allowed (plain data only)"
+    return Refused(node.start_mark.line + 1, message, "yaml-tag")
 
 
 @dataclass(frozen=True)
 class Document:
-    """A parsed YAML document: its data, and the place of each of its mappings and lists."""
+    """A parsed YAML document: its data, the place of each of its mappings and lists, and every
+    key given twice in one mapping (its line, the key, the line where it was first given)."""
 
     data: Any
     places: dict[int, Place]  # by id() of the mapping or list, alive as long as `data`
+    duplicates: list[tuple[int, str, int]]
 
 
-class _BeyondPlainData(Exception):
-    """The document uses aliases, explicit tags, keys other than text or a second document."""
+class _Constructor:
+    """Python values from the composed nodes: plain data only, with the place of each part."""
 
+    def __init__(self) -> None:
+        self.places: dict[int, Place] = {}
+        self.duplicates: list[tuple[int, str, int]] = []
 
-MAX_DEPTH = 64  # evidence nests a few levels; anything far deeper is a mistake, refused by us
-TOO_DEEP = f"YAML: nested more than {MAX_DEPTH} levels deep"
+    @staticmethod
+    def scalar(node: yaml.ScalarNode) -> Any:
+        # Our resolver hands out the very tag objects below; a tag written in the text is a string
+        # of its own, even when it spells the same tag: `is` tells the two apart.
+        tag = node.tag
+        if tag is _STR:
+            return node.value
+        if tag is _NULL:
+            return None
+        if tag is _INT:
+            return int(node.value)
+        if tag is _FLOAT:
+            return float(node.value)
+        if tag is _BOOL:
+            return node.value[0] in "tT"
+        raise _explicit_tag(node)
 
+    def value(self, node: yaml.Node, depth: int) -> Any:
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return self.scalar(node)
+        if depth >= MAX_DEPTH:
+            raise _too_deep(node.start_mark.line + 1)
+        if kind is yaml.MappingNode and node.tag is _MAP:
+            return self.mapping(node, depth + 1)
+        if kind is yaml.SequenceNode and node.tag is _SEQ:
+            return self.sequence(node, depth + 1)
+        raise _explicit_tag(node)
 
-class NestedTooDeeply(ValueError):
-    """A document nests mappings and lists more than MAX_DEPTH levels deep."""
-
-
-def _typed_scalar(loader: Any, event: yaml.ScalarEvent, tag: str) -> Any:
-    """The value of a plain scalar the resolver did not take for text, as the loader builds it."""
-    text = event.value
-    if tag == _NULL:
-        return None
-    if tag == _INT and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0"):
-        return int(text)  # plain decimals; octal, 1_000 or 1:20 are left to the loader
-    if tag == _FLOAT and text[-1:].isdigit() and "_" not in text and ":" not in text:
-        return float(text)  # plain decimals; .inf, 1_0.5 or 1:20.5 are left to the loader
-    node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)
-    return loader.construct_object(node, deep=True)
-
-
-def _plain_document(loader: Any) -> Document | None:
-    """The document built straight from the parser's events: the common case, made fast.
-
-    PyYAML's composer makes a node of every value, which its constructor then visits again: at
-    100k claims that was most of the reading time. Anything beyond plain data (an alias, an
-    explicit tag, a key that is not text, a second document) raises _BeyondPlainData, for the
-    loader's own way; an anchor no alias refers to changes nothing.
-    """
-    get_event, plain_tag = loader.get_event, _plain_tag
-    places: dict[int, Place] = {}
-    depth = 0
-
-    def value_of(event: yaml.Event) -> Any:
-        nonlocal depth
-        kind = type(event)
-        if getattr(event, "tag", None) is not None:
-            raise _BeyondPlainData
-        if kind is yaml.ScalarEvent:
-            value = event.value
-            if event.implicit[0]:
-                tag = plain_tag(value)
-                if tag != _STR:
-                    return _typed_scalar(loader, event, tag)
-            return value
-        if kind is not yaml.MappingStartEvent and kind is not yaml.SequenceStartEvent:
-            raise _BeyondPlainData
-        depth += 1
-        if depth > MAX_DEPTH:
-            raise NestedTooDeeply
-        build = mapping if kind is yaml.MappingStartEvent else sequence
-        value = build(event.start_mark.line + 1)
-        depth -= 1
-        return value
-
-    def mapping(line: int) -> dict[str, Any]:
+    def mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         fields: dict[str, int] = {}
-        while True:
-            event = get_event()
-            kind = type(event)
-            if kind is yaml.MappingEndEvent:
-                places[id(result)] = Place(line, fields, ())
-                return result
-            if kind is not yaml.ScalarEvent or event.tag is not None:
-                raise _BeyondPlainData
-            key = event.value
-            if event.implicit[0] and plain_tag(key) != _STR:
-                raise _BeyondPlainData
-            fields[key] = event.start_mark.line + 1
-            event = get_event()
-            kind = type(event)
-            if kind is yaml.ScalarEvent and event.tag is None:  # most values: inline
-                value = event.value
-                if event.implicit[0]:
-                    tag = plain_tag(value)
-                    if tag != _STR:
-                        value = _typed_scalar(loader, event, tag)
-                result[key] = value
-                continue
-            result[key] = value = value_of(event)
-            if kind is yaml.SequenceStartEvent:
-                for position, item_line in enumerate(places[id(value)].items):
-                    fields[f"{key}[{position}]"] = item_line
-
-    def sequence(line: int) -> list[Any]:
-        result: list[Any] = []
-        lines: list[int] = []
-        while True:
-            event = get_event()
-            if type(event) is yaml.SequenceEndEvent:
-                places[id(result)] = Place(line, _NO_FIELDS, lines)
-                return result
-            lines.append(event.start_mark.line + 1)
-            result.append(value_of(event))
-
-    get_event()  # the start of the stream
-    event = get_event()
-    if type(event) is yaml.StreamEndEvent:
-        return None
-    root = value_of(get_event())
-    if type(get_event()) is not yaml.DocumentEndEvent:
-        raise _BeyondPlainData
-    if type(get_event()) is not yaml.StreamEndEvent:
-        raise _BeyondPlainData
-    return Document(root, places)
-
-
-def _walk(node: yaml.Node, value: Any, places: dict[int, Place]) -> None:
-    """Record the places of what the loader built from `node`, walking both side by side."""
-    if id(value) in places:
-        return
-    if isinstance(node, yaml.SequenceNode) and isinstance(value, list):
-        lines = [item.start_mark.line + 1 for item in node.value]
-        places[id(value)] = Place(node.start_mark.line + 1, _NO_FIELDS, lines)
-        for item_node, item in zip(node.value, value, strict=False):
-            _walk(item_node, item, places)
-    elif isinstance(node, yaml.MappingNode) and isinstance(value, dict):
-        fields: dict[str, int] = {}
-        places[id(value)] = Place(node.start_mark.line + 1, fields, ())
+        scalar, scalar_node = self.scalar, yaml.ScalarNode
         for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if key_node.tag is not _STR:  # a key is text, given as text
+                raise self.key_refused(key_node, line)
             key = key_node.value
-            if not isinstance(key, str) or key not in value:
+            if key in fields:
+                self.duplicates.append((line, key, fields[key]))
                 continue
-            fields[key] = key_node.start_mark.line + 1
-            if isinstance(value_node, yaml.SequenceNode):
-                for position, item_node in enumerate(value_node.value):
-                    fields[f"{key}[{position}]"] = item_node.start_mark.line + 1
-            _walk(value_node, value[key], places)
+            fields[key] = line
+            if type(value_node) is scalar_node:
+                result[key] = value_node.value if value_node.tag is _STR else scalar(value_node)
+                continue
+            result[key] = value = self.value(value_node, depth)
+            if type(value) is list:
+                for position, item_line in enumerate(self.places[id(value)].items):
+                    fields[f"{key}[{position}]"] = item_line
+        self.places[id(result)] = Place(node.start_mark.line + 1, fields, ())
+        return result
+
+    def key_refused(self, node: yaml.Node, line: int) -> Refused:
+        if type(node) is not yaml.ScalarNode:
+            return Refused(line, "YAML: a key must be text, not a list or mapping", "yaml-key")
+        self.scalar(node)  # an explicit tag is refused as such
+        return Refused(line, f"YAML: key {shown(node.value)} is not text (quote it)", "yaml-key")
+
+    def sequence(self, node: yaml.SequenceNode, depth: int) -> list[Any]:
+        result = [self.value(item, depth) for item in node.value]
+        lines = [item.start_mark.line + 1 for item in node.value]
+        self.places[id(result)] = Place(node.start_mark.line + 1, _NO_FIELDS, lines)
+        return result
 
 
-def _general_document(text: str) -> Document | None:
-    """The document as the safe loader builds it: aliases, tags, merge keys, deep nesting."""
-    loader = SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        data = loader.construct_document(node)
-    finally:
-        loader.dispose()
-    places: dict[int, Place] = {}
-    _walk(node, data, places)
-    return Document(data, places)
+class _PythonParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    """PyYAML's Python parser: slower than libyaml's, but it hands out the events of a deep
+    nesting one by one where libyaml's scanner stops at its own limit first."""
+
+    def __init__(self, text: str) -> None:
+        yaml.reader.Reader.__init__(self, text)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+
+    def dispose(self) -> None:
+        pass
 
 
-def _nests_too_deeply(text: str) -> bool:
-    """Whether the text nests beyond MAX_DEPTH before any syntax error, by PyYAML's pure-Python
-    parser: libyaml refuses deep flow collections with a limit and words of its own."""
+# A text libyaml refuses is looked at again by the Python parser, up to this many characters
+# before the refusal, to tell a nesting deeper than ours from another mistake.
+RESCAN_CHARACTERS = 2_000_000
+
+
+def _check_events(text: str, parser: type = _Loader) -> None:
+    """Look at the parser's events one by one: an anchor, an alias or nesting deeper than
+    MAX_DEPTH is refused as soon as it is met, before any composing."""
+    loader = parser(text)
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line + 1
+            if type(event) is yaml.AliasEvent or getattr(event, "anchor", None) is not None:
+                message = "YAML: anchors and aliases are not allowed (plain data only)"
+                raise Refused(line, message, "yaml-alias")
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return True
+                    raise _too_deep(line)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
-        return False
-    return False
+    finally:
+        loader.dispose()
 
 
 def parse_yaml(text: str) -> Document | None:
-    """Parse one YAML document as the safe loader does, keeping where each part stands.
+    """Parse one YAML document of plain data, keeping where each part stands.
 
-    None when the text holds no document. Raises yaml.YAMLError as the loader does.
+    None when the text holds no document. Raises Refused for anything beyond plain data (see
+    the module's docstring) and yaml.YAMLError for text that is not YAML.
     """
-    loader = SafeLoader(text)
+    loader = _Loader(text)
     try:
-        return _plain_document(loader)
-    except _BeyondPlainData:
-        pass
+        if "&" in text:  # anchors are rare: only then are the events looked at one by one
+            _check_events(text)
+        node = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError) as error:
+        mark = getattr(error, "problem_mark", None)
+        if mark is not None and mark.index <= RESCAN_CHARACTERS:
+            with contextlib.suppress(yaml.YAMLError, RecursionError):
+                _check_events(text[: mark.index + 1], _PythonParser)
+        raise error from None
     finally:
         loader.dispose()
-    return _general_document(text)
+    if node is None:
+        return None
+    constructor = _Constructor()
+    data = constructor.value(node, 0)
+    return Document(data, constructor.places, constructor.duplicates)
 
 
 def _records(
@@ -333,74 +469,104 @@ def _records(
 ) -> Iterator[Record]:
     for line, item in zip(document.places[id(items)].items, items, strict=True):
         if not isinstance(item, dict):
-            problems.append(Problem(file, line, None, None, f"each {what} must be a mapping"))
+            message = f"each {what} must be a mapping"
+            problems.append(Problem(file, line, None, None, message, "wrong-layout"))
             continue
         yield Record(file, line, item, document.places[id(item)].fields)
 
 
-def _load_file(path: Path, root: Path, problems: list[Problem]) -> Document | None:
-    file = display_path(path, root)
-    try:
-        text = _read_text(path)
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(file, None, None, None, f"not UTF-8 text ({exc.reason})"))
-        return None
-    except OSError as exc:
-        problems.append(Problem(file, None, None, None, f"cannot read: {exc.strerror}"))
+def _load_file(file: EvidenceFile, problems: list[Problem]) -> Document | None:
+    if file.content is None:
+        assert file.problem is not None
+        problems.append(file.problem)
         return None
     try:
-        document = parse_yaml(text)
-    except yaml.MarkedYAMLError as exc:
-        if _nests_too_deeply(text):
-            problems.append(Problem(file, None, None, None, TOO_DEEP))
-            return None
-        mark = exc.problem_mark or exc.context_mark
+        document = parse_yaml(decode_text(file.content))
+    except Unreadable as error:
+        problems.append(Problem(file.name, None, None, None, error.message, error.code))
+        return None
+    except Refused as error:
+        problems.append(Problem(file.name, error.line, None, None, error.message, error.code))
+        return None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
-        message = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
-        problems.append(Problem(file, line, None, None, f"YAML: {message}"))
+        message = f"YAML: {error.problem or error.context or 'not valid YAML'}"
+        problems.append(Problem(file.name, line, None, None, message, "yaml-syntax"))
         return None
-    except yaml.YAMLError as exc:
-        problems.append(Problem(file, None, None, None, f"YAML: {' '.join(str(exc).split())}"))
-        return None
-    except (NestedTooDeeply, RecursionError):
-        problems.append(Problem(file, None, None, None, TOO_DEEP))
+    except yaml.YAMLError as error:
+        problems.append(Problem(file.name, None, None, None, f"YAML: {error}", "yaml-syntax"))
         return None
     if document is None:
-        problems.append(Problem(file, None, None, None, "file is empty"))
+        problems.append(Problem(file.name, None, None, None, "file is empty", "empty-file"))
+        return None
+    for line, key, first in document.duplicates:
+        message = f"key {shown(key)} is given twice (lines {first} and {line})"
+        problems.append(Problem(file.name, line, None, None, message, "duplicate-key"))
     return document
 
 
-def _list_file(path: Path, root: Path, problems: list[Problem], what: str) -> list[Record]:
-    document = _load_file(path, root, problems)
+def _list_file(file: EvidenceFile, problems: list[Problem], what: str) -> list[Record]:
+    document = _load_file(file, problems)
     if document is None:
         return []
-    file = display_path(path, root)
     if not isinstance(document.data, list):
-        problems.append(Problem(file, 1, None, None, f"must be a list of {what}s"))
+        message = f"must be a list of {what}s"
+        problems.append(Problem(file.name, 1, None, None, message, "wrong-layout"))
         return []
-    return list(_records(document, document.data, file, problems, what))
+    return list(_records(document, document.data, file.name, problems, what))
+
+
+CLAIMS_FILE_KEYS = ("source", "claims", "reason")
 
 
 def _claims_file(
-    path: Path, root: Path, problems: list[Problem], files: list[ClaimsFile]
+    file: EvidenceFile, problems: list[Problem], declared: list[ClaimsFile]
 ) -> list[Record]:
-    document = _load_file(path, root, problems)
+    document = _load_file(file, problems)
     if document is None:
         return []
-    file, data = display_path(path, root), document.data
-    if not isinstance(data, dict) or "claims" not in data or "source" not in data:
-        problems.append(
-            Problem(file, 1, None, None, "must be a mapping with `source` and `claims`")
-        )
+    data, name = document.data, file.name
+    if not isinstance(data, dict):
+        message = "must be a mapping with `source` and `claims`"
+        problems.append(Problem(name, 1, None, None, message, "wrong-layout"))
         return []
     lines = document.places[id(data)].fields
-    if not isinstance(data["claims"], list):
-        line = lines.get("claims", 1)
-        problems.append(Problem(file, line, None, "claims", "must be a list"))
+    complete = True
+    for key in data:
+        if key not in CLAIMS_FILE_KEYS:
+            matches = difflib.get_close_matches(key[:100], CLAIMS_FILE_KEYS, n=1, cutoff=0.6)
+            hint = f" (did you mean {matches[0]!r}?)" if matches else ""
+            message = f"unknown key {shown(key)}{hint} (allowed: source, claims, reason)"
+            problems.append(Problem(name, lines[key], None, None, message, "unknown-field"))
+            complete = False
+    for key in ("source", "claims"):
+        if key not in data:
+            line = document.places[id(data)].line
+            problems.append(
+                Problem(name, line, None, key, "required key is missing", "missing-field")
+            )
+            complete = False
+    claims = data.get("claims")
+    if "claims" in data and not isinstance(claims, list):
+        problems.append(
+            Problem(name, lines["claims"], None, "claims", "must be a list", "wrong-type")
+        )
+        complete = False
+    reason = data.get("reason")
+    if claims == [] and not (isinstance(reason, str) and reason.strip()):
+        line = lines.get("reason", lines["claims"])
+        message = "a source without claims says why in `reason:`"
+        problems.append(Problem(name, line, None, "reason", message, "missing-reason"))
+    elif "reason" in data and claims:
+        message = "`reason:` is only for a source without claims"
+        problems.append(Problem(name, lines["reason"], None, "reason", message, "unknown-field"))
+    if "source" in data:
+        declared.append(ClaimsFile(name, data["source"], lines["source"]))
+    if not complete:
         return []
-    records = list(_records(document, data["claims"], file, problems, "claim"))
-    source_line = lines.get("source", 1)
-    files.append(ClaimsFile(file, data["source"], source_line))
+    records = list(_records(document, claims, name, problems, "claim"))
+    source_line = lines["source"]
     for record in records:
         record.data = {"source": data["source"], **record.data}
         record.field_lines.setdefault("source", source_line)
@@ -408,97 +574,33 @@ def _claims_file(
 
 
 @gc_paused()
-def read(path: str | os.PathLike[str] | None = None) -> RawEvidence:
-    """Read every evidence file under `path` (default: the bundled evidence) without judging it."""
-    root = paths.evidence_dir(path)
-    claim_files = sorted((root / "claims").glob("*.yaml"))
-    with _claims_reader(claim_files, root) as read_claims:  # large sets start in the background
-        problems: list[Problem] = []
-        vocabulary_path = root / "vocabulary.yaml"
-        document = _load_file(vocabulary_path, root, problems)
-        vocabulary = None if document is None else document.data
-        if vocabulary is not None and not isinstance(vocabulary, dict):
-            problems.append(
-                Problem(display_path(vocabulary_path, root), 1, None, None, "must be a mapping")
-            )
-            vocabulary = None
-        files = [vocabulary_path]
-        tables: dict[str, list[Record]] = {}
-        for name, table in schema.TABLES.items():
-            if table.file is not None:
-                files.append(root / table.file)
-                tables[name] = _list_file(root / table.file, root, problems, table.record)
-        tables["claims"], claims_problems, declared = read_claims()
-    problems += claims_problems
-    places = document.places if document is not None and vocabulary is not None else {}
-    return RawEvidence(
-        root, vocabulary or {}, tables, declared, problems, files + claim_files, places
-    )
-
-
-# Claims files of at least this many bytes in all are read by several processes: below it,
-# starting them costs more than it saves (the bundled evidence is some 0.2 MB).
-PARALLEL_BYTES = 8 * 2**20
-
-
-def reading_processes(paths: list[Path]) -> int:
-    """How many processes read these claims files: one per core when they are large, else one."""
-    if sum(path.stat().st_size for path in paths) < PARALLEL_BYTES:
-        return 1
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-_ClaimsRead = tuple[list[Record], list[Problem], list[ClaimsFile]]
-
-
-@contextmanager
-def _claims_reader(paths: list[Path], root: Path) -> Iterator[Callable[[], _ClaimsRead]]:
-    """A function giving the claims files' records, problems and declarations in file order.
-
-    Parsing YAML is most of the time `load()` takes on a large corpus, so many files are shared
-    out among processes, one per core, in contiguous chunks: they start on entering, while the
-    caller reads the other files, and the function joins their results in order.
-    """
-    workers = reading_processes(paths)
-    if workers == 1:
-        yield lambda: _claims_chunk(paths, root)
-        return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    step = -(-len(paths) // (4 * workers))  # a few chunks per worker, to share the work evenly
-    chunks = [paths[start : start + step] for start in range(0, len(paths), step)]
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        results = pool.map(_claims_chunk_in_worker, chunks, itertools.repeat(root))
-
-        def joined() -> _ClaimsRead:
-            records: list[Record] = []
-            problems: list[Problem] = []
-            declared: list[ClaimsFile] = []
-            for rows, chunk_problems, chunk_declared in results:
-                records += [Record(*row) for row in rows]
-                problems += chunk_problems
-                declared += chunk_declared
-            return records, problems, declared
-
-        yield joined
-
-
-def _claims_chunk(paths: list[Path], root: Path) -> _ClaimsRead:
-    problems: list[Problem] = []
+def read(
+    path: str | os.PathLike[str] | None = None, *, listing: Listing | None = None
+) -> RawEvidence:
+    """Read every evidence file under `path` (default: the bundled evidence) without judging it,
+    or the files of a `listing` already made."""
+    if listing is None:
+        listing = list_files(path)
+    problems = list(listing.problems)
+    vocabulary_file = listing.file("vocabulary.yaml")
+    document = _load_file(vocabulary_file, problems)
+    vocabulary = None if document is None else document.data
+    if vocabulary is not None and not isinstance(vocabulary, dict):
+        problems.append(
+            Problem(vocabulary_file.name, 1, None, None, "must be a mapping", "wrong-layout")
+        )
+        vocabulary = None
+    tables: dict[str, list[Record]] = {}
+    for name, table in schema.TABLES.items():
+        if table.file is not None:
+            tables[name] = _list_file(listing.file(table.file), problems, table.record)
     declared: list[ClaimsFile] = []
-    with gc_paused():
-        records = [r for path in paths for r in _claims_file(path, root, problems, declared)]
-    return records, problems, declared
-
-
-def _claims_chunk_in_worker(
-    paths: list[Path], root: Path
-) -> tuple[list[tuple[str, int, dict[str, Any], dict[str, int]]], list[Problem], list[ClaimsFile]]:
-    """A chunk read in a worker process, its records as plain tuples: pickle sends those faster."""
-    records, problems, declared = _claims_chunk(paths, root)
-    return [(r.file, r.line, r.data, r.field_lines) for r in records], problems, declared
+    tables["claims"] = [
+        record for file in listing.claims for record in _claims_file(file, problems, declared)
+    ]
+    places = document.places if document is not None and vocabulary is not None else {}
+    names = {file.relative.removeprefix("claims/") for file in listing.claims}
+    return RawEvidence(listing.root, vocabulary or {}, tables, declared, problems, names, places)
 
 
 def _umask() -> int:

@@ -22,7 +22,7 @@ def seeds() -> Path:
 
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """Keep validation receipts out of the user's cache folder."""
+    """Keep the cache of validated tables out of the user's cache folder."""
     monkeypatch.setenv("MASSAGE_EVIDENCE_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
 
 

@@ -169,8 +169,20 @@ def test_load_raises_listing_every_problem(mini):
     with pytest.raises(me.EvidenceError) as raised:
         me.load(mini / "evidence", corpus=mini / "corpus")
     assert raised.value.problems == [
-        "evidence/claims/mini-source.yaml:33: claim mini-002: hedge: unknown hedge 'sure'"
+        "evidence/claims/mini-source.yaml:33: claim mini-002: hedge: unknown hedge 'sure' [unknown-term]"
     ]
+    table = raised.value.table()
+    assert table.to_dict("records") == [
+        {
+            "file": "evidence/claims/mini-source.yaml",
+            "line": 33,
+            "record": "claim mini-002",
+            "field": "hedge",
+            "code": "unknown-term",
+            "message": "unknown hedge 'sure'",
+        }
+    ]
+    assert str(table["line"].dtype) == "Int64" and str(table["code"].dtype) == "string"
 
 
 def test_validate_command_checks_the_bundled_evidence_against_the_texts(capsys, seeds):
