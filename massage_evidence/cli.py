@@ -87,6 +87,36 @@ def _reports(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _export(args: argparse.Namespace) -> int:
+    from .evidence import load
+    from .export import ExportError
+    from .export.package import export
+
+    try:
+        target = export(load(args.evidence, corpus=args.corpus), args.out, args.format)
+    except ExportError as error:
+        print(f"massage-evidence: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"exported: {target}")
+    return EXIT_OK
+
+
+def _cite(args: argparse.Namespace) -> int:
+    from .evidence import load
+    from .export.citations import write
+
+    text = write(load(args.evidence, corpus=args.corpus), args.format)
+    if args.out is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        store.write_atomic(args.out, text)
+    except OSError as error:
+        print(f"massage-evidence: {args.out}: cannot write: {error.strerror}", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     from .reports import DEFAULT_TIMEOUT
 
@@ -147,6 +177,27 @@ def parser() -> argparse.ArgumentParser:
         "--quiet", action="store_true", help="no progress bar; print only failures"
     )
     reports.set_defaults(run=_reports)
+
+    export = commands.add_parser(
+        "export",
+        help="write every table and a Frictionless datapackage.json into a folder",
+        description="Write every evidence table and the synthesis tables as CSV or Parquet with a "
+        "datapackage.json describing them (types, enums, keys). The folder is written beside "
+        "--out and renamed into place; an existing --out is replaced only when it is an earlier "
+        "export. Exit 2 when --out cannot be used (nothing is changed).",
+    )
+    evidence_options(export)
+    export.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    export.add_argument("--out", metavar="DIR", required=True, help="folder to write")
+    export.set_defaults(run=_export)
+
+    cite = commands.add_parser(
+        "cite", help="write the references of every source and study (CSL-JSON, BibTeX, RIS)"
+    )
+    evidence_options(cite)
+    cite.add_argument("--format", choices=("csl-json", "bibtex", "ris"), default="csl-json")
+    cite.add_argument("--out", metavar="FILE", help="file to write (default: standard output)")
+    cite.set_defaults(run=_cite)
     return main
 
 

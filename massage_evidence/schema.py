@@ -48,6 +48,40 @@ PERSON = {
     "affiliation": Field(nullable=True),
 }
 
+ISO_DATE = {
+    "pattern": r"\d{4}(-\d{2}(-\d{2})?)?",
+    "form": "an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)",
+}
+
+# One author of a reference: a person (family and given name or initials, as the reference gives
+# them) or, as `literal`, an organisation or a name that is not a person's ("@GleiberMD").
+AUTHOR = {
+    "family": Field(nullable=True),
+    "given": Field(nullable=True),
+    "literal": Field(nullable=True),
+}
+
+
+def citation(item: str) -> dict[str, Field]:
+    """The fields of a structured reference, shared by sources and studies. Each is a fact the
+    reference itself or primary-research.md gives, or null: never guessed. `et_al`: the
+    reference names only its first authors. `number`: an article or report number (CD001929)."""
+    return {
+        "reference_type": Field(vocabulary="reference_type"),
+        "authors": Field(list, items=AUTHOR, item=item),
+        "et_al": Field(bool),
+        "container": Field(nullable=True),
+        "volume": Field(nullable=True),
+        "issue": Field(nullable=True),
+        "pages": Field(nullable=True),
+        "number": Field(nullable=True),
+        "doi": Field(nullable=True, pattern=r"10\.\d{4,9}/\S+", form="a DOI (10.NNNN/...)"),
+        "pmid": Field(nullable=True, pattern=r"\d{1,9}", form="a PubMed id (digits only)"),
+        "url": Field(nullable=True, pattern=r"https?://\S+", form="an http(s) URL"),
+        "accessed": Field(DATE, nullable=True, **ISO_DATE),
+    }
+
+
 SOURCE = {
     "id": Field(unique=True),
     "file": Field(unique=True),
@@ -62,6 +96,7 @@ SOURCE = {
     ),
     "kind": Field(vocabulary="source_kind"),
     "people": Field(list, items=PERSON, item="person"),
+    **citation("source_author"),
 }
 
 QUANTITY = {
@@ -152,10 +187,10 @@ RESULT = {
 STUDY = {
     "id": Field(unique=True),
     "label": Field(unique=True),
-    "citation": Field(),
+    "title": Field(nullable=True),
     "year": Field(int, nullable=True),
-    "doi": Field(nullable=True, pattern=r"10\.\d{4,9}/\S+", form="a DOI (10.NNNN/...)"),
-    "pmid": Field(nullable=True, pattern=r"\d{1,9}", form="a PubMed id (digits only)"),
+    "published": Field(DATE, nullable=True, **ISO_DATE),
+    **citation("study_author"),
     "design": Field(vocabulary="study_design"),
     "population": Field(nullable=True),
     "participants": Field(int, nullable=True),
