@@ -239,7 +239,9 @@ R_SCRIPT = """
 args <- commandArgs(trailingOnly = TRUE)
 claims <- read.csv(file.path(args[1], "claims.csv"), na.strings = "", encoding = "UTF-8")
 results <- read.csv(file.path(args[1], "results.csv"), na.strings = "", encoding = "UTF-8")
-cat(nrow(claims), ncol(claims), class(claims$start), nrow(results), sum(is.na(results$value)), "\\n")
+md <- subset(results, estimate_type == "mean_difference")
+cat(nrow(claims), ncol(claims), class(claims$start), nrow(results), sum(is.na(results$value)),
+    nrow(md), "\\n")
 """
 
 
@@ -259,5 +261,6 @@ def test_r_reads_the_export(ev, csv_export, tmp_path):
         "integer",
         len(ev.results),
         int(ev.results["value"].isna().sum()),
+        int((ev.results["estimate_type"] == "mean_difference").sum()),
     ]
     assert run.stdout.split() == [str(value) for value in expected]
