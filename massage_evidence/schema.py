@@ -27,6 +27,7 @@ class Field:
     references: str | None = None
     items: Mapping[str, Field] | None = None
     item: str | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,13 @@ ISO_DATE = {
 # One author of a reference: a person (family and given name or initials, as the reference gives
 # them) or, as `literal`, an organisation or a name that is not a person's ("@GleiberMD").
 AUTHOR = {
-    "family": Field(nullable=True),
-    "given": Field(nullable=True),
-    "literal": Field(nullable=True),
+    "family": Field(nullable=True, description="The author's family name."),
+    "given": Field(
+        nullable=True, description="Given names or initials, as the reference has them."
+    ),
+    "literal": Field(
+        nullable=True, description="An organisation or a name that is not a person's."
+    ),
 }
 
 
@@ -69,16 +74,16 @@ def citation(item: str) -> dict[str, Field]:
     return {
         "reference_type": Field(vocabulary="reference_type"),
         "authors": Field(list, items=AUTHOR, item=item),
-        "et_al": Field(bool),
-        "container": Field(nullable=True),
-        "volume": Field(nullable=True),
-        "issue": Field(nullable=True),
-        "pages": Field(nullable=True),
-        "number": Field(nullable=True),
+        "et_al": Field(bool, description="True when the reference names only its first authors."),
+        "container": Field(nullable=True, description="The journal (as abbreviated) or website."),
+        "volume": Field(nullable=True, description="The journal volume."),
+        "issue": Field(nullable=True, description="The journal issue."),
+        "pages": Field(nullable=True, description="The page range."),
+        "number": Field(nullable=True, description="An article or report number."),
         "doi": Field(nullable=True, pattern=r"10\.\d{4,9}/\S+", form="a DOI (10.NNNN/...)"),
         "pmid": Field(nullable=True, pattern=r"\d{1,9}", form="a PubMed id (digits only)"),
         "url": Field(nullable=True, pattern=r"https?://\S+", form="an http(s) URL"),
-        "accessed": Field(DATE, nullable=True, **ISO_DATE),
+        "accessed": Field(DATE, nullable=True, description="When the URL was read.", **ISO_DATE),
     }
 
 
@@ -187,9 +192,9 @@ RESULT = {
 STUDY = {
     "id": Field(unique=True),
     "label": Field(unique=True),
-    "title": Field(nullable=True),
+    "title": Field(nullable=True, description="The title of the reference, where it is known."),
     "year": Field(int, nullable=True),
-    "published": Field(DATE, nullable=True, **ISO_DATE),
+    "published": Field(DATE, nullable=True, description="The full date of issue.", **ISO_DATE),
     **citation("study_author"),
     "design": Field(vocabulary="study_design"),
     "population": Field(nullable=True),

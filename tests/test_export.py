@@ -18,6 +18,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 import massage_evidence as me
+from massage_evidence import schema
 from massage_evidence.cli import main
 from massage_evidence.export import ExportError, package
 from massage_evidence.export.package import export
@@ -133,6 +134,10 @@ def test_coded_fields_carry_the_vocabulary_terms_and_definitions(ev, csv_export)
     assert fields["claim_id"]["constraints"]["required"] is True
     studies = {f["name"]: f for f in resource(csv_export, "studies")["schema"]["fields"]}
     assert studies["et_al"]["type"] == "boolean"
+    declared = [n for n, spec in schema.citation("study_author").items() if spec.kind is not list]
+    assert all("description" in studies[name] for name in declared)
+    strength = {f["name"]: f for f in resource(csv_export, "strength")["schema"]["fields"]}
+    assert ev.vocabulary.label("basis", "anecdote") in strength["basis_anecdote"]["description"]
     assert studies["doi"]["constraints"]["pattern"].startswith("10")
 
 

@@ -51,6 +51,10 @@ def _nested_items() -> dict[str, tuple[str, str, Mapping[str, schema.Field]]]:
     }
 
 
+def _records() -> set[str]:
+    return {table.record for table in schema.TABLES.values()} | set(_nested_items())
+
+
 def resources(ev: Evidence) -> list[Resource]:
     """Every table of `ev` with its declaration, then the synthesis tables, in a fixed order."""
     by_record = {table.record: table for table in schema.TABLES.values()}
@@ -114,6 +118,16 @@ def _vocabulary_field(dtype: pd.CategoricalDtype, vocabulary: Vocabulary) -> str
     return None
 
 
+def _tally(column: str, vocabulary: Vocabulary) -> str | None:
+    """The description of a synthesis count column `<vocabulary field>_<term>`, if it is one."""
+    for field in vocabulary.fields:
+        term = column.removeprefix(f"{field}_")
+        if term != column and term in vocabulary.terms(field):
+            label = vocabulary.label(field, term)
+            return f"How many claims have {field} {term} ({label})."
+    return None
+
+
 def _type(dtype: object) -> str:
     if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype):
         return "string"
@@ -144,6 +158,8 @@ def _field(
             )
             notes.append(f"A term of the vocabulary field `{vocab}`: {terms}.")
     if spec is not None:
+        if spec.description:
+            notes.append(spec.description)
         if spec.references:
             notes.append(f"The id of the {spec.references} it refers to.")
         elif column == f"{resource.record}_id":
@@ -157,6 +173,12 @@ def _field(
     elif resource.parent and column == f"{resource.parent}_id":
         notes.append(f"The id of the {resource.parent} this row belongs to.")
         constraints["required"] = True
+    elif column == "position" and resource.parent:
+        notes.append(f"The author's place in the {resource.parent}'s list of authors, from 1.")
+    elif count := _tally(column, vocabulary):
+        notes.append(count)
+    elif column.removesuffix("_id") in _records() and column.endswith("_id"):
+        notes.append(f"The id of the {column.removesuffix('_id')} it refers to.")
     if notes:
         field["description"] = " ".join(notes)
     if constraints:
