@@ -186,8 +186,11 @@ def parser() -> argparse.ArgumentParser:
         "--out and renamed into place; an existing --out is replaced only when it is an earlier "
         "export. Exit 2 when --out cannot be used (nothing is changed).",
     )
+    from .export.citations import FORMATS as CITATION_FORMATS
+    from .export.package import FORMATS as EXPORT_FORMATS
+
     evidence_options(export)
-    export.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
     export.add_argument("--out", metavar="DIR", required=True, help="folder to write")
     export.set_defaults(run=_export)
 
@@ -195,7 +198,7 @@ def parser() -> argparse.ArgumentParser:
         "cite", help="write the references of every source and study (CSL-JSON, BibTeX, RIS)"
     )
     evidence_options(cite)
-    cite.add_argument("--format", choices=("csl-json", "bibtex", "ris"), default="csl-json")
+    cite.add_argument("--format", choices=CITATION_FORMATS, default="csl-json")
     cite.add_argument("--out", metavar="FILE", help="file to write (default: standard output)")
     cite.set_defaults(run=_cite)
     return main

@@ -9,6 +9,7 @@ import re
 
 import pandas as pd
 
+from ..errors import ParameterError
 from ..evidence import Evidence
 
 STYLE = "nlm-citation-sequence"
@@ -202,4 +203,6 @@ def _ris_date(date: object) -> str | None:
 def write(ev: Evidence, form: str) -> str:
     """The references of every source and study in `form` (csl-json, bibtex or ris)."""
     writers = {"csl-json": to_csl_json, "bibtex": to_bibtex, "ris": to_ris}
+    if form not in writers:
+        raise ParameterError(f"unknown citation format {form!r}; allowed: {', '.join(FORMATS)}")
     return writers[form](ev)
