@@ -8,10 +8,14 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from . import paths, store
 from ._version import __version__
 from .errors import CorpusWarning, EvidenceError, ParameterError, ProjectError, ReportError
+
+if TYPE_CHECKING:
+    from .evidence import Evidence
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -136,6 +140,42 @@ def _init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _loaded(args: argparse.Namespace) -> Evidence:
+    """The evidence of the project this command works on, validated."""
+    from .evidence import load
+
+    project = _project(args)
+    return load(project.evidence, corpus=project.corpus)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import ExportError
+    from .export.package import export
+
+    try:
+        target = export(_loaded(args), args.out, args.format)
+    except ExportError as error:
+        print(f"massage-evidence: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"exported: {target}")
+    return EXIT_OK
+
+
+def _cite(args: argparse.Namespace) -> int:
+    from .export.citations import write
+
+    text = write(_loaded(args), args.format)
+    if args.out is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        store.write_atomic(args.out, text)
+    except OSError as error:
+        print(f"massage-evidence: {args.out}: cannot write: {error.strerror}", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     from .reports import DEFAULT_TIMEOUT
 
@@ -213,6 +253,30 @@ def parser() -> argparse.ArgumentParser:
         "--quiet", action="store_true", help="no progress bar; print only failures"
     )
     reports.set_defaults(run=_reports)
+
+    export = commands.add_parser(
+        "export",
+        help="write every table and a Frictionless datapackage.json into a folder",
+        description="Write every evidence table and the synthesis tables as CSV or Parquet with a "
+        "datapackage.json describing them (types, enums, keys). The folder is written beside "
+        "--out and renamed into place; an existing --out is replaced only when it is an earlier "
+        "export. Exit 2 when --out cannot be used (nothing is changed).",
+    )
+    from .export.citations import FORMATS as CITATION_FORMATS
+    from .export.package import FORMATS as EXPORT_FORMATS
+
+    evidence_options(export)
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
+    export.add_argument("--out", metavar="DIR", required=True, help="folder to write")
+    export.set_defaults(run=_export)
+
+    cite = commands.add_parser(
+        "cite", help="write the references of every source and study (CSL-JSON, BibTeX, RIS)"
+    )
+    evidence_options(cite)
+    cite.add_argument("--format", choices=CITATION_FORMATS, default="csl-json")
+    cite.add_argument("--out", metavar="FILE", help="file to write (default: standard output)")
+    cite.set_defaults(run=_cite)
     return main
 
 

@@ -42,11 +42,13 @@ class Evidence:
 
     sources: pd.DataFrame
     people: pd.DataFrame
+    source_authors: pd.DataFrame
     claims: pd.DataFrame
     quantities: pd.DataFrame
     assertions: pd.DataFrame
     tensions: pd.DataFrame
     studies: pd.DataFrame
+    study_authors: pd.DataFrame
     arms: pd.DataFrame
     study_outcomes: pd.DataFrame
     results: pd.DataFrame
@@ -134,6 +136,8 @@ def _column(values: pd.Series, spec: schema.Field, vocabulary: Vocabulary) -> pd
         return values.astype(vocabulary.dtype(spec.vocabulary))
     if spec.kind is int:
         return values.astype("Int64")
+    if spec.kind is bool:
+        return values.astype("boolean")
     if spec.kind == schema.NUMBER:
         return values.astype("Float64")
     return values.astype("string")
@@ -172,6 +176,16 @@ def _nested(
     )
 
 
+def _authors(records: list[dict[str, object]], key: str, vocabulary: Vocabulary) -> pd.DataFrame:
+    """The authors of each reference in their order: the record's id, position (from 1), name."""
+    rows = [(r["id"], n, a) for r in records for n, a in enumerate(r["authors"], start=1)]
+    frame = _frame(
+        [a for *_, a in rows], schema.AUTHOR, vocabulary, {}, {key: [r[0] for r in rows]}
+    )
+    frame.insert(1, "position", pd.Series([n for _, n, _ in rows], dtype="Int64"))
+    return frame
+
+
 def _research(raw: store.RawEvidence, vocabulary: Vocabulary) -> dict[str, pd.DataFrame]:
     """The tables of the primary research and of the claim audit."""
     studies = [r.data for r in raw.tables["studies"]]
@@ -179,6 +193,7 @@ def _research(raw: store.RawEvidence, vocabulary: Vocabulary) -> dict[str, pd.Da
     links = [(a["assertion"], result) for a in audit for result in a["results"]]
     return {
         "studies": _frame(studies, schema.STUDY, vocabulary, {"id": "study_id"}),
+        "study_authors": _authors(studies, "study_id", vocabulary),
         "arms": _nested(studies, "arms", schema.ARM, vocabulary, {"id": "arm_id"}),
         "study_outcomes": _nested(studies, "outcomes", schema.STUDY_OUTCOME, vocabulary, {}),
         "results": _nested(
@@ -214,6 +229,7 @@ def tables(raw: store.RawEvidence, vocabulary: Vocabulary) -> Evidence:
             {"id": "person_id"},
             {"source_id": [s for s, _ in people]},
         ),
+        source_authors=_authors(sources, "source_id", vocabulary),
         claims=_frame(
             claims,
             schema.CLAIM,

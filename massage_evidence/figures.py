@@ -165,8 +165,13 @@ def _dot_chart(
     x_pos = {term: i for i, term in enumerate(x.order)}
     y_pos = {term: i for i, term in enumerate(y.order)}
     x_step, y_step = 0.8 / across, 0.8 / lines
-    frame["_px"] = frame["_x"].map(x_pos) + (frame["_rank"] % across - (across - 1) / 2) * x_step
-    frame["_py"] = frame["_y"].map(y_pos) + (frame["_rank"] // across - (lines - 1) / 2) * y_step
+    # astype(float): an empty column keeps its string dtype through map (pyarrow strings fail then)
+    frame["_px"] = (
+        frame["_x"].map(x_pos).astype(float) + (frame["_rank"] % across - (across - 1) / 2) * x_step
+    )
+    frame["_py"] = (
+        frame["_y"].map(y_pos).astype(float) + (frame["_rank"] // across - (lines - 1) / 2) * y_step
+    )
 
     fig = go.Figure()
     for i, term in enumerate(colour.order):

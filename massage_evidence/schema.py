@@ -29,6 +29,7 @@ class Field:
     references: str | None = None
     items: Mapping[str, Field] | None = None
     item: str | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,44 @@ PERSON = {
     "affiliation": Field(nullable=True),
 }
 
+ISO_DATE = {
+    "pattern": r"\d{4}(-\d{2}(-\d{2})?)?",
+    "form": "an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)",
+}
+
+# One author of a reference: a person (family and given name or initials, as the reference gives
+# them) or, as `literal`, an organisation or a name that is not a person's ("@GleiberMD").
+AUTHOR = {
+    "family": Field(nullable=True, description="The author's family name."),
+    "given": Field(
+        nullable=True, description="Given names or initials, as the reference has them."
+    ),
+    "literal": Field(
+        nullable=True, description="An organisation or a name that is not a person's."
+    ),
+}
+
+
+def citation(item: str) -> dict[str, Field]:
+    """The fields of a structured reference, shared by sources and studies. Each is a fact the
+    reference itself or primary-research.md gives, or null: never guessed. `et_al`: the
+    reference names only its first authors. `number`: an article or report number (CD001929)."""
+    return {
+        "reference_type": Field(vocabulary="reference_type"),
+        "authors": Field(list, items=AUTHOR, item=item),
+        "et_al": Field(bool, description="True when the reference names only its first authors."),
+        "container": Field(nullable=True, description="The journal (as abbreviated) or website."),
+        "volume": Field(nullable=True, description="The journal volume."),
+        "issue": Field(nullable=True, description="The journal issue."),
+        "pages": Field(nullable=True, description="The page range."),
+        "number": Field(nullable=True, description="An article or report number."),
+        "doi": Field(nullable=True, pattern=r"10\.\d{4,9}/\S+", form="a DOI (10.NNNN/...)"),
+        "pmid": Field(nullable=True, pattern=r"\d{1,9}", form="a PubMed id (digits only)"),
+        "url": Field(nullable=True, pattern=r"https?://\S+", form="an http(s) URL"),
+        "accessed": Field(DATE, nullable=True, description="When the URL was read.", **ISO_DATE),
+    }
+
+
 SOURCE = {
     "id": identifier(unique=True),
     # The text's plain file name inside the corpus: no folders, nothing read outside it.
@@ -81,6 +120,7 @@ SOURCE = {
     ),
     "kind": Field(vocabulary="source_kind"),
     "people": Field(list, items=PERSON, item="person"),
+    **citation("source_author"),
 }
 
 QUANTITY = {
@@ -171,10 +211,10 @@ RESULT = {
 STUDY = {
     "id": identifier(unique=True),
     "label": Field(unique=True),
-    "citation": Field(),
+    "title": Field(nullable=True, description="The title of the reference, where it is known."),
     "year": Field(int, nullable=True, minimum=1800, maximum=2100),
-    "doi": Field(nullable=True, pattern=r"10\.\d{4,9}/\S+", form="a DOI (10.NNNN/...)"),
-    "pmid": Field(nullable=True, pattern=r"\d{1,9}", form="a PubMed id (digits only)"),
+    "published": Field(DATE, nullable=True, description="The full date of issue.", **ISO_DATE),
+    **citation("study_author"),
     "design": Field(vocabulary="study_design"),
     "population": Field(nullable=True),
     "participants": Field(int, nullable=True, minimum=0),

@@ -27,6 +27,7 @@ TYPE_NAMES = {
     str: "text",
     int: "a whole number",
     list: "a list",
+    bool: "true or false",
     schema.NUMBER: "a number",
     schema.DATE: "an ISO date as text",
 }

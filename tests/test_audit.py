@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,9 +59,20 @@ def sections() -> list[str]:
     return text.split("\n## ")[1:]
 
 
+def _reference_facts(study: dict) -> list[str]:
+    """The structured reference as the research file writes it: "Cherkin DC", the title, ..."""
+    names = [
+        a["literal"] or f"{a['family']} {a['given'].replace('.', '').replace(' ', '')}"
+        for a in study["authors"]
+    ]
+    keys = ("title", "container", "volume", "issue", "pages", "number", "doi", "pmid")
+    return names + [str(study[key]) for key in keys if study[key] is not None]
+
+
 def _section(study: dict, sections: list[str]) -> str:
-    matches = [s for s in sections if study["citation"] in s]
-    assert len(matches) == 1, f"{study['id']}: its citation is not in exactly one section"
+    facts = _reference_facts(study)
+    matches = [s for s in sections if all(fact in s for fact in facts)]
+    assert len(matches) == 1, f"{study['id']}: its reference is not in exactly one section"
     return matches[0]
 
 
@@ -100,6 +112,9 @@ def test_every_number_in_studies_yaml_is_in_the_research_file(studies, sections)
         known = _magnitudes(_section(study, sections))
         for leaf in _leaves(study):
             if isinstance(leaf, bool) or leaf is None:
+                continue
+            if isinstance(leaf, datetime.date):  # written "30 November 2016"
+                assert f"{leaf.day} {leaf:%B %Y}" in _section(study, sections), study["id"]
                 continue
             if isinstance(leaf, int | float):
                 assert abs(leaf) in known, (study["id"], leaf)

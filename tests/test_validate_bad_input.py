@@ -109,8 +109,19 @@ LAST_RESULT_LINE = "      finding: The massage group's mean pain was lower than 
 
 OTHER_STUDY = """- id: other-trial
   label: Other trial
-  citation: An invented second trial.
+  title: An invented second trial
   year: null
+  published: null
+  reference_type: journal_article
+  authors: []
+  et_al: false
+  container: null
+  volume: null
+  issue: null
+  pages: null
+  number: null
+  url: null
+  accessed: null
   doi: null
   pmid: null
   design: randomized_controlled_trial
@@ -382,37 +393,37 @@ CASES = {
     "confidence interval in reverse order": (
         replace(STUDIES, "ci_low: -2.5", "ci_low: -0.2"),
         [
-            f"{STUDIES}:24: study mini-trial: results[0].ci_low: ci_low -0.2 is greater than ci_high -0.5 [out-of-order]"
+            f"{STUDIES}:36: study mini-trial: results[0].ci_low: ci_low -0.2 is greater than ci_high -0.5 [out-of-order]"
         ],
     ),
     "value outside its confidence interval": (
         replace(STUDIES, "value: -1.5", "value: -3"),
         [
-            f"{STUDIES}:24: study mini-trial: results[0].value: value -3 is outside its confidence interval -2.5 to -0.5 [out-of-order]"
+            f"{STUDIES}:36: study mini-trial: results[0].value: value -3 is outside its confidence interval -2.5 to -0.5 [out-of-order]"
         ],
     ),
     "half a confidence interval": (
         replace(STUDIES, "ci_high: -0.5", "ci_high: null"),
         [
-            f"{STUDIES}:24: study mini-trial: results[0].ci_high: must be given when ci_low is [missing-pair]"
+            f"{STUDIES}:36: study mini-trial: results[0].ci_high: must be given when ci_low is [missing-pair]"
         ],
     ),
     "p value without its relation": (
         replace(STUDIES, "p_relation: equals", "p_relation: null"),
         [
-            f"{STUDIES}:48: study mini-trial: results[1].p_relation: must be given when p_value is [missing-pair]"
+            f"{STUDIES}:60: study mini-trial: results[1].p_relation: must be given when p_value is [missing-pair]"
         ],
     ),
     "result comparing an arm of another study": (
         replace(STUDIES, LAST_RESULT_LINE, LAST_RESULT_LINE + OTHER_STUDY),
         [
-            f"{STUDIES}:92: study other-trial: results[0].comparator_arm: 'mini-trial-rest' is not an arm of study other-trial (its arms: other-trial-massage) [wrong-arm]"
+            f"{STUDIES}:115: study other-trial: results[0].comparator_arm: 'mini-trial-rest' is not an arm of study other-trial (its arms: other-trial-massage) [wrong-arm]"
         ],
     ),
     "misspelt estimate type": (
         replace(STUDIES, "estimate_type: mean_difference", "estimate_type: mean_diference"),
         [
-            f"{STUDIES}:24: study mini-trial: results[0].estimate_type: unknown estimate_type 'mean_diference' (did you mean 'mean_difference'?) [unknown-term]"
+            f"{STUDIES}:36: study mini-trial: results[0].estimate_type: unknown estimate_type 'mean_diference' (did you mean 'mean_difference'?) [unknown-term]"
         ],
     ),
     "audit resting on an unknown result": (
