@@ -126,8 +126,12 @@ def _store(path: Path, key: str, corpus: Path | None, evidence: Evidence) -> Non
     if texts is None:
         return
     entry = {"key": key, "texts": names, "texts_key": texts, "evidence": evidence}
+    try:
+        content = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+    except pickle.PicklingError:  # e.g. arrays of a library that cannot be imported just now
+        return
     with contextlib.suppress(OSError):
-        store.write_atomic(path, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+        store.write_atomic(path, content)
 
 
 def _column(values: pd.Series, spec: schema.Field, vocabulary: Vocabulary) -> pd.Series:

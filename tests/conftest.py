@@ -13,6 +13,13 @@ SEEDS = REPO.parent / "shared" / "seeds"
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 
 
+def said_after_the_folders(err: str) -> list[str]:
+    """The lines a command wrote to stderr after its first, which names the evidence it used."""
+    first, *rest = err.strip().splitlines()
+    assert first.startswith("evidence: "), first
+    return rest
+
+
 @pytest.fixture(scope="session")
 def seeds() -> Path:
     """The full source texts. CI has them beside the repository; without them these tests fail."""

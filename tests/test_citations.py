@@ -16,7 +16,7 @@ from massage_evidence.cli import main
 from massage_evidence.errors import EvidenceError
 from massage_evidence.export.citations import formatted, write
 
-from .conftest import REPO
+from .conftest import REPO, said_after_the_folders
 
 RESEARCH = REPO.parent / "shared" / "primary-research.md"
 
@@ -172,7 +172,7 @@ def _stdout(form: str, capsys: pytest.CaptureFixture[str]) -> str:
 def test_cite_onto_a_folder_is_one_line_and_keeps_it(tmp_path: Path, capsys):
     (tmp_path / "refs.json").mkdir()
     assert main(["cite", "--out", str(tmp_path / "refs.json")]) == 2
-    (line,) = capsys.readouterr().err.strip().splitlines()
+    (line,) = said_after_the_folders(capsys.readouterr().err)
     assert line.startswith(f"massage-evidence: {tmp_path / 'refs.json'}: cannot write")
     assert (tmp_path / "refs.json").is_dir()
     assert [p.name for p in tmp_path.iterdir()] == ["refs.json"]

@@ -23,6 +23,8 @@ from massage_evidence.cli import main
 from massage_evidence.export import ExportError, package
 from massage_evidence.export.package import export
 
+from .conftest import said_after_the_folders
+
 SYNTHESIS = ("consensus", "time_to_relief", "comparisons", "strength")
 # The pandas dtype of each Table Schema type, as the README documents it; a field with an enum
 # constraint is a categorical over those terms, in their order.
@@ -202,7 +204,7 @@ def test_a_target_that_is_a_file_is_refused_and_kept(tmp_path, capsys):
     target = tmp_path / "notes.txt"
     target.write_text("mine", encoding="utf-8")
     assert main(["export", "--out", str(target)]) == 2
-    error = capsys.readouterr().err.strip().splitlines()
+    error = said_after_the_folders(capsys.readouterr().err)
     assert error == [f"massage-evidence: {target}: is a file, not a folder; nothing was written"]
     assert target.read_text(encoding="utf-8") == "mine"
 
@@ -210,7 +212,7 @@ def test_a_target_that_is_a_file_is_refused_and_kept(tmp_path, capsys):
 def test_a_folder_that_is_not_an_export_is_refused_and_kept(tmp_path, capsys):
     (tmp_path / "thesis.tex").write_text("mine", encoding="utf-8")
     assert main(["export", "--format", "parquet", "--out", str(tmp_path)]) == 2
-    error = capsys.readouterr().err.strip().splitlines()
+    error = said_after_the_folders(capsys.readouterr().err)
     assert error == [
         f"massage-evidence: {tmp_path}: exists and is not an export of massage-evidence; "
         "nothing was overwritten (choose a new or empty folder)"
@@ -230,7 +232,7 @@ def test_parquet_without_pyarrow_is_one_line(ev, tmp_path, monkeypatch, capsys):
     with pytest.raises(ExportError, match=r"massage-evidence\[parquet\]"):
         export(ev, tmp_path / "package", "parquet")
     assert main(["export", "--format", "parquet", "--out", str(tmp_path / "package")]) == 2
-    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert len(said_after_the_folders(capsys.readouterr().err)) == 1
     assert not (tmp_path / "package").exists()
 
 

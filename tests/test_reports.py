@@ -24,7 +24,7 @@ from massage_evidence import audit, execute, grid, reports
 from massage_evidence.cli import main
 from massage_evidence.figures import NOTHING_TO_DRAW, drawable
 
-from .conftest import EVIDENCE, MINI, REPO, SMALL_BATCH
+from .conftest import EVIDENCE, MINI, REPO, SMALL_BATCH, said_after_the_folders
 from .test_grid import write_notebook
 
 FIXTURES = MINI.parent / "notebooks"
@@ -210,8 +210,7 @@ def test_a_wrong_parameter_exits_2_before_any_kernel_starts(tmp_path, capsys, se
     write_notebook(tmp_path, "bad", 'source = "webmd-massage-best-approach"  # a source', sets)
     out = tmp_path / "reports"
     assert main(["reports", "--notebooks", str(tmp_path), "--out", str(out)]) == 2
-    said, error = capsys.readouterr().err.splitlines()  # which evidence, then the one problem
-    assert said.startswith("evidence: ")
+    (error,) = said_after_the_folders(capsys.readouterr().err)
     assert error.startswith(message)
     assert not out.exists()
 

@@ -626,7 +626,7 @@ CASES.update(
         "not a number as a confidence limit": (
             replace(STUDIES, "ci_low: -2.5", "ci_low: .nan"),
             [
-                f"{STUDIES}:24: study mini-trial: results[0].ci_low: must be a number, not '.nan' [wrong-type]"
+                f"{STUDIES}:36: study mini-trial: results[0].ci_low: must be a number, not '.nan' [wrong-type]"
             ],
         ),
         "an offset beyond 64 bits": (
@@ -644,13 +644,13 @@ CASES.update(
         "a P value above one": (
             replace(STUDIES, "p_value: 0.02", "p_value: 1.5"),
             [
-                f"{STUDIES}:48: study mini-trial: results[1].p_value: must be from 0 to 1, not 1.5 [out-of-range]"
+                f"{STUDIES}:60: study mini-trial: results[1].p_value: must be from 0 to 1, not 1.5 [out-of-range]"
             ],
         ),
         "a negative arm size": (
             replace(STUDIES, "label: Massage, n: 20}", "label: Massage, n: -3}"),
             [
-                f"{STUDIES}:19: study mini-trial: arms[0].n: must be from 0 to 9223372036854775807, not -3 [out-of-range]"
+                f"{STUDIES}:31: study mini-trial: arms[0].n: must be from 0 to 9223372036854775807, not -3 [out-of-range]"
             ],
         ),
         "a year beyond any study": (
@@ -727,7 +727,7 @@ CASES.update(
                 "      affiliation: null\n    - {id: dana-field, name: Dana Fielding, role: null, affiliation: null}\n",
             ),
             [
-                f"{SOURCES}:13: source mini-source: people[1].id: duplicate id 'dana-field' [duplicate-id]"
+                f"{SOURCES}:26: source mini-source: people[1].id: duplicate id 'dana-field' [duplicate-id]"
             ],
         ),
         "a vocabulary term named null": (
