@@ -833,3 +833,23 @@ def test_every_problem_is_reported_at_once(mini: Path, capsys: pytest.CaptureFix
     assert code == 2
     assert len(lines) == 3
     assert {line.split(": ")[2] for line in lines} == {"category", "hedge", "sha256"}
+
+
+def test_a_source_without_claims_says_why_and_validates(
+    mini: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    no_claims = "source: mini-source\nclaims: []\nreason: The note makes no claim of its own.\n"
+    write(CLAIMS, no_claims)(mini)
+    code, lines = validate(mini, capsys)
+    assert code == 0, lines
+    assert lines[-1].startswith("ok: 1 sources, 0 claims, 2 assertions")
+
+
+def test_no_message_grows_with_its_input(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    huge = "y" * 5_000_000
+    replace(CLAIMS, "hedge: probable", f"hedge: {huge}")(mini)
+    replace(SOURCES, "title: A short note on back care", f"title: [{huge}]")(mini)
+    code, lines = validate(mini, capsys)
+    assert code == 2
+    assert len(lines) == 2
+    assert all(len(line) < 300 for line in lines), [len(line) for line in lines]
