@@ -1,0 +1,86 @@
+"""The extractor's cue words and patterns, read from `evidence/extraction.yaml`.
+
+The rules are data a curator can read and extend; this module only reads and compiles them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import store
+from .texts import IngestError
+
+CUES_FILE = "extraction.yaml"
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The compiled cues: each a pattern over words, or a plain list where order matters."""
+
+    chrome: re.Pattern[str]
+    abbreviations: tuple[str, ...]
+    bullets: tuple[str, ...]
+    probable: re.Pattern[str]
+    anecdotal: re.Pattern[str]
+    research: re.Pattern[str]
+    attribution_verbs: tuple[str, ...]
+    attribution_phrases: tuple[str, ...]
+    speaker_lead: tuple[str, ...]
+    not_names: frozenset[str]
+    pronouns: frozenset[str]
+    min_characters: int
+
+
+def _words(patterns: list[str]) -> re.Pattern[str]:
+    """One pattern matching any of `patterns` as whole words."""
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
+
+
+def _strings(data: dict[str, object], key: str, path: Path) -> list[str]:
+    value = data.get(key)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise IngestError(f"{path}: {key}: must be a list of text")
+    return value
+
+
+@functools.lru_cache(maxsize=8)
+def load(evidence: Path) -> Cues:
+    """Read and compile the cues of the evidence folder `evidence`."""
+    path = evidence / CUES_FILE
+    try:
+        document = store.parse_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise IngestError(f"{path}: cannot read the extraction cues ({error})") from None
+    except Exception as error:  # a YAML error: one line, whatever its kind
+        message = " ".join(str(error).split())[:200]
+        raise IngestError(f"{path}: not valid YAML ({message})") from None
+    data = document.data if document is not None else None
+    if not isinstance(data, dict):
+        raise IngestError(f"{path}: must be a mapping of cue lists")
+    hedge = data.get("hedge")
+    if not isinstance(hedge, dict):
+        raise IngestError(f"{path}: hedge: must map probable and anecdotal to lists of cues")
+    minimum = data.get("min_characters")
+    if not isinstance(minimum, int) or minimum < 1:
+        raise IngestError(f"{path}: min_characters: must be a whole number of at least 1")
+    try:
+        chrome = re.compile("|".join(f"(?:{p})" for p in _strings(data, "chrome", path)), re.I)
+        return Cues(
+            chrome=chrome,
+            abbreviations=tuple(_strings(data, "abbreviations", path)),
+            bullets=tuple(_strings(data, "bullets", path)),
+            probable=_words(_strings(hedge, "probable", path)),
+            anecdotal=_words(_strings(hedge, "anecdotal", path)),
+            research=_words(_strings(data, "research", path)),
+            attribution_verbs=tuple(_strings(data, "attribution_verbs", path)),
+            attribution_phrases=tuple(_strings(data, "attribution_phrases", path)),
+            speaker_lead=tuple(_strings(data, "speaker_lead", path)),
+            not_names=frozenset(_strings(data, "not_names", path)),
+            pronouns=frozenset(_strings(data, "pronouns", path)),
+            min_characters=minimum,
+        )
+    except re.error as error:
+        raise IngestError(f"{path}: a cue is not a valid pattern ({error})") from None
