@@ -105,9 +105,9 @@ def attribute(spans: list[Span], text: str, cues: Cues) -> list[str | None]:
         speaker = named
         if speaker is None and speakers.by_pronoun(span.text):
             speaker = last_speaker
-        if speaker is None and (in_quotation or span.text[:1] in '“"'):
-            if previous is not None and previous.block == span.block:
-                speaker = result[-1]
+        quoted = in_quotation or span.text[:1] in '“"'
+        if speaker is None and quoted and previous is not None and previous.block == span.block:
+            speaker = result[-1]
         if speaker is None and span.kind == ITEM and lead is not None:
             speaker = lead
         subject = speakers.subject_of(span.text)

@@ -32,7 +32,7 @@ class Span:
 
 
 def _blocks(text: str, cues: Cues) -> list[tuple[int, int, str]]:
-    """Each non-blank line that is not chrome: its offsets (bullet and indent left out), its kind."""
+    """Each non-blank line that is not chrome: its offsets (bullet, indent left out), its kind."""
     blocks = []
     offset = 0
     for line in text.splitlines(keepends=True):
