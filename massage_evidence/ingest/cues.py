@@ -17,11 +17,22 @@ CUES_FILE = "extraction.yaml"
 
 
 @dataclass(frozen=True)
+class QuantityRule:
+    """A kind of quantity, the units it comes in and the words that tell it (None: any)."""
+
+    quantity: str
+    units: frozenset[str]
+    cues: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
 class Cues:
     """The compiled cues: each a pattern over words, or a plain list where order matters."""
 
     chrome: re.Pattern[str]
     abbreviations: tuple[str, ...]
+    clause_breaks: tuple[str, ...]
+    min_clause: int
     bullets: tuple[str, ...]
     probable: re.Pattern[str]
     anecdotal: re.Pattern[str]
@@ -31,7 +42,23 @@ class Cues:
     speaker_lead: tuple[str, ...]
     not_names: frozenset[str]
     pronouns: frozenset[str]
+    quantity_kinds: tuple[QuantityRule, ...]
     min_characters: int
+
+    def quantity_kind(self, unit: str, sentence: str, start: int, end: int) -> str | None:
+        """The kind of the quantity at sentence[start:end]: a rule for its unit alone first,
+        else the rule whose cue stands nearest the phrase; None when no rule applies."""
+        nearest: tuple[int, str] | None = None
+        for rule in self.quantity_kinds:
+            if unit not in rule.units:
+                continue
+            if rule.cues is None:
+                return rule.quantity
+            for match in rule.cues.finditer(sentence):
+                distance = max(match.start() - end, start - match.end(), 0)
+                if nearest is None or distance < nearest[0]:
+                    nearest = (distance, rule.quantity)
+        return nearest[1] if nearest is not None else None
 
 
 def _words(patterns: list[str]) -> re.Pattern[str]:
@@ -63,14 +90,14 @@ def load(evidence: Path) -> Cues:
     hedge = data.get("hedge")
     if not isinstance(hedge, dict):
         raise IngestError(f"{path}: hedge: must map probable and anecdotal to lists of cues")
-    minimum = data.get("min_characters")
-    if not isinstance(minimum, int) or minimum < 1:
-        raise IngestError(f"{path}: min_characters: must be a whole number of at least 1")
+    minimum = _count(data, "min_characters", path)
     try:
         chrome = re.compile("|".join(f"(?:{p})" for p in _strings(data, "chrome", path)), re.I)
         return Cues(
             chrome=chrome,
             abbreviations=tuple(_strings(data, "abbreviations", path)),
+            clause_breaks=tuple(_strings(data, "clause_breaks", path)),
+            min_clause=_count(data, "min_clause", path),
             bullets=tuple(_strings(data, "bullets", path)),
             probable=_words(_strings(hedge, "probable", path)),
             anecdotal=_words(_strings(hedge, "anecdotal", path)),
@@ -80,7 +107,29 @@ def load(evidence: Path) -> Cues:
             speaker_lead=tuple(_strings(data, "speaker_lead", path)),
             not_names=frozenset(_strings(data, "not_names", path)),
             pronouns=frozenset(_strings(data, "pronouns", path)),
+            quantity_kinds=_quantity_rules(data.get("quantity_kinds"), path),
             min_characters=minimum,
         )
     except re.error as error:
         raise IngestError(f"{path}: a cue is not a valid pattern ({error})") from None
+
+
+def _count(data: dict[str, object], key: str, path: Path) -> int:
+    value = data.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise IngestError(f"{path}: {key}: must be a whole number of at least 1")
+    return value
+
+
+def _quantity_rules(value: object, path: Path) -> tuple[QuantityRule, ...]:
+    if not isinstance(value, list):
+        raise IngestError(f"{path}: quantity_kinds: must be a list of rules")
+    rules = []
+    for position, rule in enumerate(value):
+        where = f"{path}: quantity_kinds[{position}]"
+        if not isinstance(rule, dict) or not isinstance(rule.get("quantity"), str):
+            raise IngestError(f"{where}: must be a mapping with a quantity")
+        units = _strings(rule, "units", path)
+        cues = _words(_strings(rule, "cues", path)) if "cues" in rule else None
+        rules.append(QuantityRule(rule["quantity"], frozenset(units), cues))
+    return tuple(rules)

@@ -133,7 +133,7 @@ def extract(text: str, models: Models, cues: Cues) -> list[dict[str, Any]]:
                 "statement": None,
                 **coded,
                 "attributed_to": speakers[i],
-                "quantities": _quantities(span.text, models),
+                "quantities": _quantities(span.text, models, cues),
                 "assertion": assertion,
                 "confidence": round(probabilities[i], 2),
             }
@@ -141,13 +141,14 @@ def extract(text: str, models: Models, cues: Cues) -> list[dict[str, Any]]:
     return candidates
 
 
-def _quantities(sentence: str, models: Models) -> list[dict[str, Any]]:
+def _quantities(sentence: str, models: Models, cues: Cues) -> list[dict[str, Any]]:
     found = []
     for phrase in quantity_grammar.find(sentence):
         q = phrase.quantity
+        kind = cues.quantity_kind(q.unit, sentence, phrase.start, phrase.end)
         found.append(
             {
-                "quantity": models.quantity_kind(quantity_context(sentence, q.unit)),
+                "quantity": kind or models.quantity_kind(quantity_context(sentence, q.unit)),
                 "min": _plain(q.min),
                 "max": _plain(q.max),
                 "unit": q.unit,

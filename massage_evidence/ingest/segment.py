@@ -73,6 +73,29 @@ def _sentence_ends(body: str, cues: Cues) -> list[int]:
     return ends
 
 
+def _clauses(body: str, left: int, right: int, cues: Cues) -> list[tuple[int, int]]:
+    """The parts of the sentence body[left:right], divided at clause breaks (see the cue file).
+
+    The first part ends before the break's punctuation; the next starts at its first word.
+    """
+    parts = [(left, right)]
+    for brk in cues.clause_breaks:
+        divided = []
+        for start, end in parts:
+            at = body.find(brk, start, end)
+            while at >= 0:
+                tail = at + 1
+                while tail < end and body[tail].isspace():
+                    tail += 1
+                if at - start >= cues.min_clause and end - tail >= cues.min_clause:
+                    divided.append((start, at))
+                    start = tail
+                at = body.find(brk, at + 1, end)
+            divided.append((start, end))
+        parts = divided
+    return parts
+
+
 def segment(text: str, cues: Cues) -> list[Span]:
     """Every span of `text` that may carry a claim, in text order."""
     spans = []
@@ -87,20 +110,23 @@ def segment(text: str, cues: Cues) -> list[Span]:
             while right > left and body[right - 1] in _TRAILING:
                 right -= 1
             start = end
-            if right - left < cues.min_characters:
-                continue
-            absolute = block_start + left
-            spans.append(
-                Span(
-                    absolute,
-                    block_start + right,
-                    text[absolute : block_start + right],
-                    number,
-                    block_start,
-                    block_end,
-                    kind,
-                    position,
+            for part_start, part_end in _clauses(body, left, right, cues):
+                while part_end > part_start and body[part_end - 1] in _TRAILING:
+                    part_end -= 1
+                if part_end - part_start < cues.min_characters:
+                    continue
+                absolute, absolute_end = block_start + part_start, block_start + part_end
+                spans.append(
+                    Span(
+                        absolute,
+                        absolute_end,
+                        text[absolute:absolute_end],
+                        number,
+                        block_start,
+                        block_end,
+                        kind,
+                        position,
+                    )
                 )
-            )
-            position += 1
+                position += 1
     return spans
