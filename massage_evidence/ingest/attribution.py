@@ -9,6 +9,7 @@ following:"). A surname alone is written as the fullest name the text gives for 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .cues import Cues
 from .segment import ITEM, Span
@@ -86,10 +87,21 @@ class Speakers:
         return None
 
 
-def attribute(spans: list[Span], text: str, cues: Cues) -> list[str | None]:
-    """The speaker of each span, in order: a name as the text gives it, or None."""
+SPEAKS, STORY = "speaks", "story"
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who a span is from (a name as the text gives it, or None) and how: speaking or a story."""
+
+    name: str | None
+    how: str | None  # SPEAKS, STORY, or None for the article's own voice
+
+
+def attribute(spans: list[Span], text: str, cues: Cues) -> list[Attribution]:
+    """The attribution of each span, in order."""
     speakers = Speakers(text, cues)
-    result: list[str | None] = []
+    result: list[Attribution] = []
     lead: str | None = None  # a speaker handed the list that follows
     last_speaker: str | None = None  # the last person named as speaking
     last_subject: str | None = None  # the last person a sentence was about
@@ -107,19 +119,21 @@ def attribute(spans: list[Span], text: str, cues: Cues) -> list[str | None]:
             speaker = last_speaker
         quoted = in_quotation or span.text[:1] in '“"'
         if speaker is None and quoted and previous is not None and previous.block == span.block:
-            speaker = result[-1]
+            speaker = result[-1].name
         if speaker is None and span.kind == ITEM and lead is not None:
             speaker = lead
+        how = SPEAKS if speaker is not None else None
         subject = speakers.subject_of(span.text)
         if speaker is None and subject is not None:
-            speaker = subject
+            speaker, how = subject, STORY
         if speaker is None and span.text.split(" ", 1)[0].lower() in cues.pronouns:
             speaker = last_subject
+            how = STORY if speaker is not None else None
         if named is not None or (speaker is not None and speakers.by_pronoun(span.text)):
             last_speaker = speaker
         if subject is not None:
             last_subject = subject
-        result.append(speaker)
+        result.append(Attribution(speaker, how))
         previous = span
     return result
 

@@ -35,6 +35,7 @@ class Cues:
     min_clause: int
     bullets: tuple[str, ...]
     probable: re.Pattern[str]
+    possible: re.Pattern[str]
     anecdotal: re.Pattern[str]
     research: re.Pattern[str]
     attribution_verbs: tuple[str, ...]
@@ -42,6 +43,7 @@ class Cues:
     speaker_lead: tuple[str, ...]
     not_names: frozenset[str]
     pronouns: frozenset[str]
+    story: dict[str, str]
     quantity_kinds: tuple[QuantityRule, ...]
     min_characters: int
 
@@ -100,6 +102,7 @@ def load(evidence: Path) -> Cues:
             min_clause=_count(data, "min_clause", path),
             bullets=tuple(_strings(data, "bullets", path)),
             probable=_words(_strings(hedge, "probable", path)),
+            possible=_words(_strings(hedge, "possible", path)),
             anecdotal=_words(_strings(hedge, "anecdotal", path)),
             research=_words(_strings(data, "research", path)),
             attribution_verbs=tuple(_strings(data, "attribution_verbs", path)),
@@ -107,11 +110,20 @@ def load(evidence: Path) -> Cues:
             speaker_lead=tuple(_strings(data, "speaker_lead", path)),
             not_names=frozenset(_strings(data, "not_names", path)),
             pronouns=frozenset(_strings(data, "pronouns", path)),
+            story=_fields(data.get("story"), "story", path),
             quantity_kinds=_quantity_rules(data.get("quantity_kinds"), path),
             min_characters=minimum,
         )
     except re.error as error:
         raise IngestError(f"{path}: a cue is not a valid pattern ({error})") from None
+
+
+def _fields(value: object, key: str, path: Path) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise IngestError(f"{path}: {key}: must map field names to terms")
+    return dict(value)
 
 
 def _count(data: dict[str, object], key: str, path: Path) -> int:

@@ -18,7 +18,7 @@ from .. import quantities as quantity_grammar
 from .. import store
 from ..evidence import Evidence, load
 from . import cues as cue_file
-from .attribution import attribute
+from .attribution import STORY, attribute
 from .cues import Cues
 from .matching import matches
 from .models import (
@@ -61,7 +61,7 @@ def training_set(
         speakers = attribute(spans, text, cues)
         bounds = list(zip(group["start"], group["end"], strict=True))
         for span, speaker in zip(spans, speakers, strict=True):
-            training.spans.append(span_example(span, text, speaker is not None))
+            training.spans.append(span_example(span, text, speaker.name is not None))
             training.is_claim.append(any(matches(s, e, span.start, span.end) for s, e in bounds))
         for claim in group.itertuples(index=False):
             labels = {name: _label(getattr(claim, name)) for name in CODED_FIELDS}
@@ -112,7 +112,7 @@ def extract(text: str, models: Models, cues: Cues) -> list[dict[str, Any]]:
     spans = segment(text, cues)
     speakers = attribute(spans, text, cues)
     examples = [
-        span_example(span, text, speaker is not None)
+        span_example(span, text, speaker.name is not None)
         for span, speaker in zip(spans, speakers, strict=True)
     ]
     probabilities = models.claim_probability(examples)
@@ -124,6 +124,8 @@ def extract(text: str, models: Models, cues: Cues) -> list[dict[str, Any]]:
         zip(chosen, fields, suggestions, strict=True), start=1
     ):
         span = spans[i]
+        if speakers[i].how == STORY:
+            coded = {**coded, **cues.story}
         candidates.append(
             {
                 "id": f"c-{number:03d}",
@@ -132,7 +134,7 @@ def extract(text: str, models: Models, cues: Cues) -> list[dict[str, Any]]:
                 "end": span.end,
                 "statement": None,
                 **coded,
-                "attributed_to": speakers[i],
+                "attributed_to": speakers[i].name,
                 "quantities": _quantities(span.text, models, cues),
                 "assertion": assertion,
                 "confidence": round(probabilities[i], 2),

@@ -73,6 +73,7 @@ def cue_features(examples: Sequence[Example], cues: Cues) -> csr_matrix:
         rows.append(
             [
                 float(bool(cues.probable.search(text))),
+                float(bool(cues.possible.search(text))),
                 float(bool(cues.anecdotal.search(text))),
                 float(bool(cues.research.search(text))),
                 float(example.attributed),
@@ -86,7 +87,7 @@ def cue_features(examples: Sequence[Example], cues: Cues) -> csr_matrix:
                 float(words <= 4),
             ]
         )
-    return csr_matrix(np.array(rows, dtype=float).reshape(len(rows), 12))
+    return csr_matrix(np.array(rows, dtype=float).reshape(len(rows), 13))
 
 
 def _vectorizer() -> TfidfVectorizer:
