@@ -145,6 +145,7 @@ def table(rows: dict[str, dict[str, Any]]) -> pd.DataFrame:
         sum(r["quantities"] * r["quantity_claims"] for r in rows.values() if r["quantity_claims"])
         / stated
     )
+    weighted["quantity_claims"] = stated
     weighted["assertion"] = pd.Series([r["assertion"] for r in rows.values()]).mean()
     columns["all"] = weighted
     frame = pd.DataFrame(columns).reindex(_MEASURES)
@@ -164,6 +165,7 @@ _MEASURES = (
     "direction",
     "attribution",
     "quantities",
+    "quantity_claims",
     "assertion",
     "kappa category",
     "kappa hedge",
@@ -181,7 +183,7 @@ def _format(frame: pd.DataFrame) -> str:
             return value
         if value != value:  # NaN: nothing to measure
             return "-"
-        if measure in ("claims", "candidates"):
+        if measure in ("claims", "candidates", "quantity_claims"):
             return f"{value:.0f}"
         if measure in ("wall", "cpu"):
             return f"{value:.2f} s"
@@ -191,17 +193,18 @@ def _format(frame: pd.DataFrame) -> str:
     for measure in frame.index:
         shown.loc[measure] = [cell(measure, v) for v in frame.loc[measure]]
     shown.index = [
-        {"wall": "s/article wall", "cpu": "s/article CPU"}.get(m, m) for m in frame.index
+        {
+            "wall": "s/article wall",
+            "cpu": "s/article CPU",
+            "quantity_claims": "(found claims with a quantity)",
+        }.get(m, m)
+        for m in frame.index
     ]
-    return shown.to_markdown() if _has_tabulate() else shown.to_string()
-
-
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    header = ["measure", *shown.columns]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for measure, values in shown.iterrows():
+        lines.append("| " + " | ".join([str(measure), *map(str, values)]) + " |")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
