@@ -31,6 +31,7 @@ from .models import (
     span_example,
 )
 from .segment import segment
+from .sources import corpus_for
 from .texts import IngestError
 
 ARTICLE = "article"
@@ -97,13 +98,13 @@ def train(
     """Fit the models on the curated evidence (its texts from the corpus), leaving out sources."""
     root = store.evidence_dir(evidence)
     cues = cue_file.load(root)
-    folder = store.corpus_dir(corpus)
+    folder = corpus_for(root, corpus)
+    if not folder.is_dir():
+        raise IngestError(f"no folder of source texts at {folder} to learn from: pass --corpus DIR")
     ev = load(root, corpus=folder)
     texts = source_texts(ev, folder)
     if not texts:
-        raise IngestError(
-            "no source texts found to learn from: pass --corpus DIR (the folder of the texts)"
-        )
+        raise IngestError(f"no curated source has its text in {folder} to learn from")
     return Models(training_set(ev, texts, cues, leave_out), cues), cues
 
 
