@@ -176,6 +176,74 @@ def _cite(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_source(args: argparse.Namespace) -> int:
+    """add-source: copy a text into the corpus and record it in sources.yaml (issue 13)."""
+    from .ingest.sources import add_source
+    from .ingest.texts import IngestError
+
+    project = _project(args)
+    try:
+        added = add_source(
+            args.text_file,
+            args.id,
+            title=args.title,
+            publisher=args.publisher,
+            published=args.published,
+            url=args.url,
+            evidence=project.evidence,
+            corpus=args.corpus,
+        )
+    except IngestError as error:
+        print(f"massage-evidence: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"added source {args.id}: {added.text_path} recorded in {added.sources_path}")
+    return EXIT_OK
+
+
+def _extract(args: argparse.Namespace) -> int:
+    """extract: propose candidate claims of a text, as YAML (issue 13)."""
+    from .ingest.extract import candidates_yaml, extract, train
+    from .ingest.texts import IngestError, read_text
+
+    project = _project(args)
+    try:
+        text, _ = read_text(args.text_file)
+        models, cues = train(project.evidence, args.corpus)
+        found = extract(text, models, cues)
+        document = candidates_yaml(found, args.source)
+        if args.out is None:
+            sys.stdout.write(document)
+        else:
+            store.write_atomic(args.out, document)
+            print(f"{len(found)} candidates written to {args.out}", file=sys.stderr)
+    except IngestError as error:
+        print(f"massage-evidence: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def _accept(args: argparse.Namespace) -> int:
+    """accept: move reviewed candidates into the claims of their source (issue 13)."""
+    from .ingest.accept import accept
+    from .ingest.texts import IngestError
+
+    if bool(args.candidates) == args.all:
+        print("massage-evidence: name the candidates to accept, or pass --all", file=sys.stderr)
+        return EXIT_INVALID
+    project = _project(args)
+    try:
+        done = accept(
+            args.id, args.candidates, every=args.all, evidence=project.evidence, corpus=args.corpus
+        )
+    except IngestError as error:
+        print(f"massage-evidence: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    for candidate_id, claim_id in done.claim_ids.items():
+        print(f"accepted {candidate_id} as {claim_id}")
+    print(f"{len(done.claim_ids)} accepted, {len(done.remaining)} candidates left")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     from .reports import DEFAULT_TIMEOUT
 
@@ -277,6 +345,50 @@ def parser() -> argparse.ArgumentParser:
     cite.add_argument("--format", choices=CITATION_FORMATS, default="csl-json")
     cite.add_argument("--out", metavar="FILE", help="file to write (default: standard output)")
     cite.set_defaults(run=_cite)
+
+    add = commands.add_parser(
+        "add-source",
+        help="copy a new text into the corpus and record it in sources.yaml",
+        description="Copy TEXT_FILE into the corpus and record it in sources.yaml with its "
+        "sha256. The title is the text's first heading unless given; publisher and date stay "
+        "null unless given. Exit 2 (nothing written) on a bad text or an id or text already used.",
+    )
+    evidence_options(add)
+    add.add_argument("text_file", metavar="TEXT_FILE", help="the new source's text (UTF-8)")
+    add.add_argument("--id", required=True, help="the source's id, e.g. nhs-back-pain-massage")
+    add.add_argument("--title", help="its title (default: the text's first heading line)")
+    add.add_argument("--publisher", help="who published it (default: null)")
+    add.add_argument("--published", metavar="DATE", help="ISO date, YYYY[-MM[-DD]] (default: null)")
+    add.add_argument("--url", help="where it was found (kept as a comment beside the record)")
+    add.set_defaults(run=_add_source)
+
+    extract = commands.add_parser(
+        "extract",
+        help="propose candidate claims of a text as YAML, for a person to review",
+        description="Propose candidate claims of TEXT_FILE (quotes verbatim at their offsets, "
+        "coded fields, quantities, speaker, a suggested assertion) using models trained on the "
+        "curated claims. A person reviews every candidate before `accept`.",
+    )
+    evidence_options(extract)
+    extract.add_argument("text_file", metavar="TEXT_FILE", help="the text to read")
+    extract.add_argument("--out", metavar="FILE", help="write here (default: standard output)")
+    extract.add_argument(
+        "--source", metavar="ID", help="the source id to record in the file (for accept)"
+    )
+    extract.set_defaults(run=_extract)
+
+    accept = commands.add_parser(
+        "accept",
+        help="move reviewed candidates from evidence/candidates/ID.yaml into claims/ID.yaml",
+        description="Accept the named candidates (or --all) of source ID: each gets a claim id "
+        "and moves into claims/ID.yaml; the rest stay candidates. Exit 2, nothing written, when "
+        "a candidate is unknown, its quote no longer matches, or the evidence would not validate.",
+    )
+    evidence_options(accept)
+    accept.add_argument("id", metavar="ID", help="the source whose candidates to accept")
+    accept.add_argument("candidates", metavar="CANDIDATE_ID", nargs="*", help="e.g. c-001 c-004")
+    accept.add_argument("--all", action="store_true", help="accept every candidate of the file")
+    accept.set_defaults(run=_accept)
     return main
 
 

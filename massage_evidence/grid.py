@@ -6,10 +6,12 @@ is a change to one file:
     "metadata": {"massage_evidence": {"parameter_sets": [{"condition": "sciatica"}, ...]}}
 
 A notebook that declares none gives one report with its defaults. The value `*` stands for every
-value the evidence uses (see `parameters.expand`). Each set is checked against the notebook's
-`parameters` cell (unknown names) and against the vocabulary and the evidence (unknown values), so
-that a wrong value is refused with one line before any kernel starts. Notebooks are read as plain
-JSON and their parameters cell with `ast`: nothing here imports nbformat or starts a process.
+value the evidence uses (see `parameters.expand`); for `source`, `*with_candidates` stands for
+every source with candidate claims awaiting review in `evidence/candidates/` (none: no report).
+Each set is checked against the notebook's `parameters` cell (unknown names) and against the
+vocabulary and the evidence (unknown values), so that a wrong value is refused with one line
+before any kernel starts. Notebooks are read as plain JSON and their parameters cell with `ast`:
+nothing here imports nbformat or starts a process.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from .evidence import Evidence
 METADATA_KEY = "massage_evidence"
 PARAMETERS_TAG = "parameters"
 SCALARS = (str, int, float, bool)
+WITH_CANDIDATES = "*with_candidates"
+CANDIDATES_FOLDER = "candidates"
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,17 @@ def _check_value(ev: Evidence, notebook: Notebook, name: str, value: object) -> 
         raise ParameterError(f"{where}: parameter {name} must be {kind}, not {value!r}")
 
 
+def _expand(ev: Evidence, name: str, value: object) -> list[object]:
+    """`parameters.expand`, and for `source` also `*with_candidates` (see the module's text)."""
+    if value != WITH_CANDIDATES:
+        return params.expand(ev, name, value)
+    if name != "source":
+        raise ParameterError(f"{WITH_CANDIDATES!r} is a value of source only, not of {name}")
+    folder = ev.root / CANDIDATES_FOLDER
+    present = {p.stem for p in folder.glob("*.yaml")} if folder.is_dir() else set()
+    return [str(s) for s in ev.sources["source_id"] if s in present]
+
+
 def reports(ev: Evidence, notebooks: list[Notebook]) -> list[Report]:
     """Every report of the grid, checked; raises ParameterError at the first wrong parameter."""
     grid: list[Report] = []
@@ -158,7 +173,7 @@ def reports(ev: Evidence, notebooks: list[Notebook]) -> list[Report]:
     for notebook in notebooks:
         for declared in notebook.parameter_sets:
             try:
-                choices = [params.expand(ev, name, value) for name, value in declared.items()]
+                choices = [_expand(ev, name, value) for name, value in declared.items()]
             except ParameterError as error:
                 raise ParameterError(f"{notebook.path.name}: {error}") from None
             for values in itertools.product(*choices):

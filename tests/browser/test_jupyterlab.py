@@ -21,6 +21,7 @@ ALL_PROMPTS_DONE = """() => {
 NOTEBOOKS = sorted(
     p.name for p in (Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb")
 )
+WITHOUT_FIGURES = {"08_review_candidates.ipynb"}  # tables of candidates to review, no figure
 
 
 def _stored_figures(path: Path) -> int:
@@ -51,14 +52,18 @@ def _run_all(page) -> None:
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_each_notebook_runs_in_jupyterlab_and_draws_its_figures(page, lab, name):
     expected = _stored_figures(lab.root / name)
-    assert expected > 0, f"{name} stores no figure"
+    if name in WITHOUT_FIGURES:
+        assert expected == 0, f"{name} now stores figures: take it out of WITHOUT_FIGURES"
+    else:
+        assert expected > 0, f"{name} stores no figure"
     _open(page, lab, name)
     _run_all(page)
-    page.wait_for_function(
-        f"() => document.querySelectorAll('.js-plotly-plot .main-svg .trace').length > 0"
-        f" && document.querySelectorAll('.js-plotly-plot').length >= {expected}",
-        timeout=60_000,
-    )
+    if expected:
+        page.wait_for_function(
+            f"() => document.querySelectorAll('.js-plotly-plot .main-svg .trace').length > 0"
+            f" && document.querySelectorAll('.js-plotly-plot').length >= {expected}",
+            timeout=60_000,
+        )
     assert page.locator(ERRORS).count() == 0, page.locator(ERRORS).all_inner_texts()
     assert page.locator(".jp-Notebook .js-plotly-plot").count() == expected
     for figure in page.locator(".jp-Notebook .js-plotly-plot").all():
