@@ -23,6 +23,7 @@ fails that report only.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import functools
@@ -300,6 +301,7 @@ class Kernels:
 
 
 _kernels = Kernels()
+atexit.register(_kernels.stop_all)  # in-process use; a worker of the pool stops them on its own
 
 
 def _write_notebook(nb: Any, path: Path) -> None:

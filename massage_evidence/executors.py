@@ -37,6 +37,7 @@ class Workers:
 
     submit: Callable[[execute.Job], Future[execute.Outcome]]
     where: str
+    slots: int
     lost: Callable[[], bool] = lambda: False
 
 
@@ -57,7 +58,9 @@ def process_pool(workers: int) -> Iterator[Workers]:
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=execute.start_worker
     ) as pool:
-        yield Workers(lambda job: pool.submit(execute.render_in_pool, job), "the process pool")
+        yield Workers(
+            lambda job: pool.submit(execute.render_in_pool, job), "the process pool", workers
+        )
 
 
 def _warm_kernel_plugin() -> Any:
@@ -80,7 +83,7 @@ def render_on_worker(job: execute.Job) -> execute.Outcome:
     """`execute.render` on a Dask worker, with the worker's warm kernels."""
     from distributed import get_worker
 
-    for needed in (Path(job.notebook), Path(job.out)):
+    for needed in (Path(job.notebook), Path(job.out), *map(Path, job.environment.values())):
         if not needed.exists():
             return execute.Outcome(
                 job.slug,
@@ -91,15 +94,25 @@ def render_on_worker(job: execute.Job) -> execute.Outcome:
     return execute.render(job, get_worker().plugins[PLUGIN].kernels)
 
 
+def _quiet_dask_logs() -> None:
+    """Dask's own log lines (a lost connection, a retried task) stay out of the terminal: the
+    batch says in one line what became of the reports."""
+    for name in ["distributed", *logging.root.manager.loggerDict]:
+        if name.startswith("distributed"):
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
 @contextmanager
 def dask_cluster(workers: int, address: str | None) -> Iterator[Workers]:
-    """A Dask cluster: the one at `address`, or a LocalCluster of `workers` processes."""
+    """A Dask cluster: the one at `address` (as many reports at once as it has threads), or a
+    LocalCluster of `workers` processes."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         raise ExecutorError(
             "--executor dask needs Dask: pip install 'massage-evidence[dask]'"
         ) from None
+    _quiet_dask_logs()
     cluster = None
     if address is None:
         cluster = LocalCluster(
@@ -111,7 +124,6 @@ def dask_cluster(workers: int, address: str | None) -> Iterator[Workers]:
         )
         client = Client(cluster)
     else:
-        logging.getLogger("distributed").setLevel(logging.CRITICAL)
         try:
             client = Client(address, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as error:
@@ -132,6 +144,7 @@ def dask_cluster(workers: int, address: str | None) -> Iterator[Workers]:
         yield Workers(
             lambda job: pool.submit(render_on_worker, job),
             f"the Dask scheduler at {address}" if address else where,
+            workers if address is None else max(1, sum(client.nthreads().values())),
             lambda: client.status != "running",
         )
     finally:

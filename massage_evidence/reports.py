@@ -296,12 +296,11 @@ def _sigterm_as_ctrl_c() -> Iterator[None]:
 
 def _run(
     jobs: list[Job],
-    workers: int,
     pool: executors.Workers,
     progress: bool,
     finished: Callable[[Outcome], None],
 ) -> None:
-    """Render `jobs` on the `workers` workers of `pool`, calling `finished` with each outcome.
+    """Render `jobs` on the workers of `pool`, calling `finished` with each outcome.
 
     No more jobs are handed out than there are workers (on a cluster, than it has threads), so
     that on Ctrl-C nothing is queued: the reports in progress finish, nothing else starts, and
@@ -333,7 +332,7 @@ def _run(
 
         try:
             while waiting or running:
-                while waiting and len(running) < workers:
+                while waiting and len(running) < pool.slots:
                     job = waiting.pop()
                     try:
                         running[pool.submit(job)] = job
@@ -434,7 +433,7 @@ def render(
             raise OutputError(f"--out {target}: cannot write there ({error.strerror})") from None
         try:
             if pool is not None:
-                _run(jobs_to_run, workers, pool, progress, lambda o: outcomes.setdefault(o.slug, o))
+                _run(jobs_to_run, pool, progress, lambda o: outcomes.setdefault(o.slug, o))
         finally:
             entries = _write_index(ev, everything, selected, outcomes, current, target)
     return Batch(entries, target / "index.html")
