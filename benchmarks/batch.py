@@ -11,6 +11,7 @@ wall and CPU seconds (its children included: workers, kernels):
 (e) the same on a local Dask cluster (`--executor dask`, as many workers as cores);
 (f) (d) on 60 reports: every notebook twice, in a temporary folder, so that growth is visible.
 
+Each line is printed as soon as it is measured; the naive loop, the slowest, runs last.
 Goals: (d) CPU <= 2x the floor; (d) >= 3x faster than (b) in CPU and wall; (f) <= 2.1x (d);
 (e) wall <= 1.3x (d). Then, for continuity, an unchanged re-run and the median report size
 next to an nbconvert export of the same notebook with plotly's `notebook` renderer. The machine
@@ -118,55 +119,60 @@ def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}x"
 
 
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
 def main() -> None:
+    """Each line as soon as it is measured (the naive loop, slowest, last)."""
     reports = grid.reports(load(), grid.notebooks(NOTEBOOKS))
     jobs = default_jobs()
+    say(f"reports: {len(reports)} from {len({r.notebook.path for r in reports})} notebooks")
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
         for name in ("naive", "strong", "dask", "sixty"):
             (folder / name).mkdir()
         out = folder / "reports"
         pool = batch(out)
+        say(f"(d) massage-evidence reports --force, process pool ({jobs}): {pool}")
         with Cost() as floor:
             run([sys.executable, HERE / "floor.py", out])
+        say(f"(c) floor, cells in one warm process + export:            {floor}")
+        say(f"(d) CPU over the floor: {ratio(pool.cpu, floor.cpu)} (goal <= 2x)")
         with Cost() as strong:
             run([sys.executable, HERE / "strong_baseline.py", folder / "strong"])
+        say(f"(b) strong baseline, Python APIs + Pool({jobs}), fresh kernels: {strong}")
+        say(
+            f"(b) over (d): {ratio(strong.cpu, pool.cpu)} CPU, {ratio(strong.wall, pool.wall)} "
+            "wall (goal >= 3x both)"
+        )
         on_dask = batch(folder / "dask", "--executor", "dask")
+        say(f"(e) the same on a local Dask cluster ({jobs} workers):      {on_dask}")
+        say(
+            f"Dask over the process pool: {ratio(on_dask.wall, pool.wall)} wall (goal <= 1.3x), "
+            f"{ratio(on_dask.cpu, pool.cpu)} CPU"
+        )
         sixty = batch(folder / "sixty", "--notebooks", doubled(folder))
-        naive = naive_loop(reports, folder / "naive")
+        say(f"(f) (d) on 60 reports (every notebook twice):              {sixty}")
+        say(
+            f"60 over 30 reports: {ratio(sixty.cpu, pool.cpu)} CPU, "
+            f"{ratio(sixty.wall, pool.wall)} wall (goal <= 2.1x)"
+        )
         with Cost() as rerun:
             run([BIN / "massage-evidence", "reports", "--quiet", "--out", out])
+        say(f"unchanged re-run: {rerun.wall:.2f} s wall, {rerun.cpu:.2f} s CPU (goal <= 2 s)")
         sizes = {r.slug: (out / f"{r.slug}.html").stat().st_size for r in reports}
         median = statistics.median_low(sizes.values())
         typical = next(r for r in reports if sizes[r.slug] == median)
         plotly_way = with_notebook_renderer(typical, folder)
-    print(f"reports: {len(reports)} from {len({r.notebook.path for r in reports})} notebooks")
-    print(f"(a) naive loop, papermill CLI + nbconvert CLI per report:   {naive}")
-    print(f"(b) strong baseline, Python APIs + Pool({jobs}), fresh kernels: {strong}")
-    print(f"(c) floor, cells in one warm process + export:            {floor}")
-    print(f"(d) massage-evidence reports --force, process pool ({jobs}): {pool}")
-    print(f"(e) the same on a local Dask cluster ({jobs} workers):      {on_dask}")
-    print(f"(f) (d) on 60 reports (every notebook twice):              {sixty}")
-    print(f"(d) CPU over the floor: {ratio(pool.cpu, floor.cpu)} (goal <= 2x)")
-    print(
-        f"(b) over (d): {ratio(strong.cpu, pool.cpu)} CPU, {ratio(strong.wall, pool.wall)} wall "
-        "(goal >= 3x both)"
-    )
-    print(f"(a) over (d): {ratio(naive.cpu, pool.cpu)} CPU, {ratio(naive.wall, pool.wall)} wall")
-    print(
-        f"60 over 30 reports: {ratio(sixty.cpu, pool.cpu)} CPU, {ratio(sixty.wall, pool.wall)} "
-        "wall (goal <= 2.1x)"
-    )
-    print(
-        f"Dask over the process pool: {ratio(on_dask.wall, pool.wall)} wall (goal <= 1.3x), "
-        f"{ratio(on_dask.cpu, pool.cpu)} CPU"
-    )
-    print(f"unchanged re-run: {rerun.wall:.2f} s wall, {rerun.cpu:.2f} s CPU (goal <= 2 s)")
-    print(
-        f"median report size: {median / 1000:.1f} KB ({typical.slug}; goal <= 150 KB); "
-        f"the same notebook exported by nbconvert with plotly's 'notebook' renderer: "
-        f"{plotly_way / 1000:.0f} KB, {plotly_way / median:.0f}x larger (goal >= 30x)"
-    )
+        say(
+            f"median report size: {median / 1000:.1f} KB ({typical.slug}; goal <= 150 KB); "
+            f"the same notebook exported by nbconvert with plotly's 'notebook' renderer: "
+            f"{plotly_way / 1000:.0f} KB, {plotly_way / median:.0f}x larger (goal >= 30x)"
+        )
+        naive = naive_loop(reports, folder / "naive")
+        say(f"(a) naive loop, papermill CLI + nbconvert CLI per report:   {naive}")
+        say(f"(a) over (d): {ratio(naive.cpu, pool.cpu)} CPU, {ratio(naive.wall, pool.wall)} wall")
 
 
 if __name__ == "__main__":
