@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
-from massage_evidence import store
+from massage_evidence import paths
 from massage_evidence.evidence import load
 from massage_evidence.ingest.extract import ARTICLE, extract, source_texts, train
 from massage_evidence.ingest.matching import matches, overlap
@@ -211,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--corpus", metavar="DIR", help="folder of the source texts")
     args = options.parse_args(argv)
-    corpus = store.corpus_dir(args.corpus)
+    corpus = paths.corpus_dir(args.corpus)
     ev = load(corpus=corpus)
     texts = source_texts(ev, corpus)
     train(corpus=corpus)  # imports and first-use costs, outside the timings

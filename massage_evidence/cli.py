@@ -98,7 +98,8 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _reports(args: argparse.Namespace) -> int:
-    from .reports import FAILED, RENDERED, UP_TO_DATE, render
+    from .executors import ExecutorError, LostExecutor
+    from .reports import FAILED, RENDERED, UP_TO_DATE, OutputError, render
 
     project = _project(args)
     try:
@@ -113,7 +114,19 @@ def _reports(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             timeout=args.timeout,
             progress=not args.quiet,
+            executor=args.executor,
+            scheduler=args.scheduler,
         )
+    except (ExecutorError, OutputError) as error:
+        print(f"massage-evidence: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except LostExecutor as error:
+        print(
+            f"massage-evidence: {error}; finished reports are kept, the rest are marked not "
+            "rendered: run the same command again to render them",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print(
             "massage-evidence: interrupted; finished reports are kept, "
@@ -320,6 +333,18 @@ def parser() -> argparse.ArgumentParser:
     reports.add_argument(
         "--quiet", action="store_true", help="no progress bar; print only failures"
     )
+    reports.add_argument(
+        "--executor",
+        choices=("process", "dask"),
+        help="where reports render: a local process pool (default) or a Dask cluster "
+        "(needs massage-evidence[dask])",
+    )
+    reports.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="the Dask scheduler to render on, e.g. tcp://10.0.0.5:8786 (default with --executor "
+        "dask: a local cluster of --jobs workers)",
+    )
     reports.set_defaults(run=_reports)
 
     export = commands.add_parser(
@@ -359,7 +384,7 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--title", help="its title (default: the text's first heading line)")
     add.add_argument("--publisher", help="who published it (default: null)")
     add.add_argument("--published", metavar="DATE", help="ISO date, YYYY[-MM[-DD]] (default: null)")
-    add.add_argument("--url", help="where it was found (kept as a comment beside the record)")
+    add.add_argument("--url", help="where it was found, http(s) (default: null)")
     add.set_defaults(run=_add_source)
 
     extract = commands.add_parser(

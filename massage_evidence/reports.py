@@ -3,9 +3,13 @@
 `render()` checks every parameter set of the grid (see `grid`) before any kernel starts, skips the
 reports whose receipt carries the same digest (of the notebook, its parameters, the evidence
 files, the package's code and version, and the versions of the tools in TOOLS),
-renders the others in worker processes (see `execute`) with a progress bar, and writes
-`index.html`. A report that fails is marked failed; the others complete. Ctrl-C lets the reports
-in progress finish, keeps every finished one, and the next run renders the rest.
+renders the others on the workers of an executor (a local process pool or a Dask cluster, see
+`executors`; each worker keeps warm kernels, see `execute`) with a progress bar (one line per
+finished report when the output is not a terminal), and writes `index.html`. A report that fails
+is marked failed; the others complete. Ctrl-C or SIGTERM lets the reports in progress finish,
+keeps every finished one, and the next run renders the rest; the workers and their kernels never
+outlive the batch. A receipt that cannot be read, or a report file whose bytes differ from what
+its receipt recorded, means the report is rendered again.
 
 Layout of the output folder:
 
@@ -23,21 +27,24 @@ import fnmatch
 import hashlib
 import html
 import json
-import multiprocessing
 import os
+import re
+import signal
 import sys
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from . import grid
+from . import executors, grid
 from ._version import __version__
-from .errors import ParameterError
+from .errors import ParameterError, ReportError
 from .evidence import Evidence, load
-from .execute import TEMPLATE, TEMPLATES, Job, Outcome, paths, start_worker
-from .execute import render as render_one
+from .execute import TEMPLATE, TEMPLATES, Job, Outcome, file_digest, paths
 from .fingerprint import Fingerprint
 from .paths import resolve as resolve_project
 from .store import write_atomic
@@ -99,11 +106,56 @@ def fingerprint(report: grid.Report, shared: str) -> str:
     return digest.hexdigest()
 
 
+class OutputError(ReportError):
+    """The output folder cannot be used (it is a file, or cannot be written): nothing is run."""
+
+
 def _receipt(out: Path, slug: str) -> dict:
+    """The receipt of `slug`'s last render, or {} when it is missing or not one we wrote."""
     try:
-        return json.loads(paths(out, slug)["receipt"].read_text(encoding="utf-8"))
+        receipt = json.loads(paths(out, slug)["receipt"].read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    if not isinstance(receipt, dict) or not all(
+        isinstance(receipt.get(key), str) for key in ("digest", "status", "reason")
+    ):
+        return {}
+    figures = receipt.get("figures")
+    if not isinstance(figures, list) or not all(
+        isinstance(f, list) and len(f) == 2 and all(isinstance(v, str) for v in f) for f in figures
+    ):
+        return {}
+    return receipt
+
+
+def _intact(out: Path, slug: str, receipt: dict) -> bool:
+    """Whether the report's HTML and notebook are the very bytes its receipt recorded."""
+    recorded = receipt.get("files")
+    if not isinstance(recorded, dict):
+        return False
+    where = paths(out, slug)
+    try:
+        return all(recorded.get(name) == file_digest(where[name]) for name in ("html", "notebook"))
+    except OSError:
+        return False
+
+
+def matches(slug: str, pattern: str) -> bool:
+    """Whether a report's name, with or without its notebook's `NN-` prefix, matches the glob."""
+    bare = re.sub(r"^\d+-", "", slug)
+    return fnmatch.fnmatchcase(slug, pattern) or fnmatch.fnmatchcase(bare, pattern)
+
+
+def usable_output(target: Path) -> None:
+    """Make sure `target` is a folder we can write in; OutputError in one line when not."""
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target, prefix=".probe-"):
+            pass
+    except FileExistsError:
+        raise OutputError(f"--out {target}: not a folder") from None
+    except OSError as error:
+        raise OutputError(f"--out {target}: cannot write there ({error.strerror})") from None
 
 
 def _labels(ev: Evidence, parameters: dict) -> dict[str, str]:
@@ -199,41 +251,91 @@ def index_html(ev: Evidence, entries: list[Entry], out: Path) -> str:
     return "\n".join(parts)
 
 
+class Progress:
+    """A progress bar on a terminal; elsewhere (a CI log, a pipe) one line per finished report."""
+
+    def __init__(self, total: int, shown: bool) -> None:
+        from tqdm import tqdm
+
+        self.total, self.done = total, 0
+        self.lines = shown and not sys.stdout.isatty()
+        self.bar = tqdm(total=total, unit="report", desc="reports", disable=not shown or self.lines)
+
+    def update(self, outcome: Outcome) -> None:
+        self.done += 1
+        if self.lines:
+            status = "ok" if outcome.status == "ok" else f"failed: {outcome.reason}"
+            print(f"[{self.done}/{self.total}] {outcome.slug}: {status}", flush=True)
+        self.bar.set_postfix_str(outcome.slug, refresh=False)
+        self.bar.update()
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+@contextmanager
+def _sigterm_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM (a service manager, `kill`) ends the batch as Ctrl-C does."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _run(
     jobs: list[Job],
-    workers: int,
-    environment: dict[str, str],
+    pool: executors.Workers,
     progress: bool,
     finished: Callable[[Outcome], None],
 ) -> None:
-    """Render `jobs` in `workers` processes, calling `finished` with each outcome.
+    """Render `jobs` on the workers of `pool`, calling `finished` with each outcome.
 
-    No more jobs are handed out than there are workers, so that on Ctrl-C nothing is queued:
-    the reports in progress finish, nothing else starts, and KeyboardInterrupt is re-raised.
+    No more jobs are handed out than there are workers (on a cluster, than it has threads), so
+    that on Ctrl-C nothing is queued: the reports in progress finish, nothing else starts, and
+    KeyboardInterrupt is re-raised. A report whose worker failed without an outcome is failed
+    with the reason; when the executor itself is gone, LostExecutor is raised.
     """
-    from tqdm import tqdm
-
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
     waiting = list(reversed(jobs))
-    running: set[Future[Outcome]] = set()
-    bar = tqdm(total=len(jobs), unit="report", desc="reports", disable=not progress)
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=start_worker, initargs=(environment,)
-    ) as executor:
+    running: dict[Future[Outcome], Job] = {}
+    bar = Progress(len(jobs), progress)
+    with _sigterm_as_ctrl_c():
+
+        def failed(job: Job, error: BaseException) -> None:
+            if pool.lost():
+                raise executors.LostExecutor(f"lost {pool.where}") from None
+            reason = " ".join(f"the worker failed: {type(error).__name__}: {error}".split())
+            finished(outcome := Outcome(job.slug, "failed", reason[:300]))
+            bar.update(outcome)
 
         def collect(futures: set[Future[Outcome]]) -> None:
             for future in futures:
-                running.discard(future)
-                outcome = future.result()
+                job = running.pop(future)
+                try:
+                    outcome = future.result()
+                except Exception as error:
+                    failed(job, error)
+                    continue
                 finished(outcome)
-                bar.set_postfix_str(outcome.slug, refresh=False)
-                bar.update()
+                bar.update(outcome)
 
         try:
             while waiting or running:
-                while waiting and len(running) < workers:
-                    running.add(executor.submit(render_one, waiting.pop()))
+                while waiting and len(running) < pool.slots:
+                    job = waiting.pop()
+                    try:
+                        running[pool.submit(job)] = job
+                    except Exception as error:  # a broken pool: no worker will take it
+                        failed(job, error)
+                if not running:
+                    continue
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 collect(done)
         except KeyboardInterrupt:
@@ -256,19 +358,33 @@ def render(
     jobs: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     progress: bool = True,
+    executor: str | None = None,
+    scheduler: str | None = None,
 ) -> Batch:
     """Render every selected report of the grid that is out of date into `out`.
 
     `notebooks` is the folder of notebooks and `out` the output folder (default: those of the
     project found from the current folder, see `paths.resolve`). `only` is a glob over report
-    names. Raises ParameterError (before any kernel starts) when a declared parameter is wrong,
-    EvidenceError when the evidence is. `timeout` is the seconds any one cell may run.
+    names, matched with or without the `NN-` prefix. Raises ParameterError (before any kernel
+    starts) when a declared parameter is wrong, EvidenceError when the evidence is, OutputError
+    when `out` cannot be written. `timeout` is the seconds any one cell may run. `executor` is
+    "process" (a local process pool of `jobs` processes, the default) or "dask" (a local Dask
+    cluster of `jobs` workers, or the cluster whose scheduler is at `scheduler`); ExecutorError
+    when it cannot be
+    used, LostExecutor (after the index is written) when it goes away mid-batch.
     """
+    kind = executor or (executors.DASK if scheduler else executors.PROCESS)
+    if kind not in executors.EXECUTORS:
+        raise ParameterError(
+            f"unknown executor {kind!r}; allowed: {', '.join(executors.EXECUTORS)}"
+        )
+    if scheduler is not None and kind != executors.DASK:
+        raise ParameterError("--scheduler needs --executor dask")
     project = resolve_project(evidence=evidence, notebooks=notebooks, reports=out, corpus=corpus)
     folder, target = project.notebooks, project.reports
     ev = load(project.evidence, corpus=project.corpus)
     everything = grid.reports(ev, grid.notebooks(folder))
-    selected = [r for r in everything if only is None or fnmatch.fnmatchcase(r.slug, only)]
+    selected = [r for r in everything if only is None or matches(r.slug, only)]
     if only is not None and not selected:
         names = ", ".join(r.slug for r in everything[:3])
         raise ParameterError(f"no report matches {only!r}; report names look like: {names}")
@@ -280,11 +396,14 @@ def render(
         return (
             receipt.get("status") == "ok"
             and receipt.get("digest") == digests[report.slug]
-            and paths(target, report.slug)["html"].is_file()
+            and _intact(target, report.slug, receipt)
         )
 
+    usable_output(target)
     stale = [r for r in selected if force or not current(r)]
-    write_assets(target)
+    environment = {"MASSAGE_EVIDENCE_DIR": str(ev.root)}
+    if project.corpus is not None:
+        environment["MASSAGE_EVIDENCE_CORPUS"] = str(project.corpus)
     jobs_to_run = [
         Job(
             slug=r.slug,
@@ -296,29 +415,44 @@ def render(
             out=str(target.resolve()),
             include_code=include_code,
             timeout=timeout,
+            environment=environment,
         )
         for r in stale
     ]
-    environment = {"MASSAGE_EVIDENCE_DIR": str(ev.root)}
-    if project.corpus is not None:
-        environment["MASSAGE_EVIDENCE_CORPUS"] = str(project.corpus)
     outcomes: dict[str, Outcome] = {}
-    try:
-        if jobs_to_run:
-            workers = max(1, min(jobs or default_jobs(), len(jobs_to_run)))
-            _run(
-                jobs_to_run,
-                workers,
-                environment,
-                progress,
-                lambda o: outcomes.setdefault(o.slug, o),
-            )
-    finally:
-        entries = [
-            _entry(r, r in selected, outcomes.get(r.slug), current(r), target) for r in everything
-        ]
-        write_atomic(target / "index.html", index_html(ev, entries, target))
+    workers = max(1, min(jobs or default_jobs(), len(jobs_to_run)))
+    with ExitStack() as stack:
+        # the workers first: an executor that cannot be used stops the batch before any write
+        pool = stack.enter_context(executors.executor(kind, workers, scheduler)) if stale else None
+        try:
+            write_assets(target)
+        except OSError as error:
+            raise OutputError(f"--out {target}: cannot write there ({error.strerror})") from None
+        try:
+            if pool is not None:
+                _run(jobs_to_run, pool, progress, lambda o: outcomes.setdefault(o.slug, o))
+        finally:
+            entries = _write_index(ev, everything, selected, outcomes, current, target)
     return Batch(entries, target / "index.html")
+
+
+def _write_index(
+    ev: Evidence,
+    everything: list[grid.Report],
+    selected: list[grid.Report],
+    outcomes: dict[str, Outcome],
+    current: Callable[[grid.Report], bool],
+    target: Path,
+) -> list[Entry]:
+    """Write the index page and return its entries; a failure to write it is one line."""
+    entries = [
+        _entry(r, r in selected, outcomes.get(r.slug), current(r), target) for r in everything
+    ]
+    try:
+        write_atomic(target / "index.html", index_html(ev, entries, target))
+    except OSError as error:
+        print(f"massage-evidence: could not write index.html: {error.strerror}", file=sys.stderr)
+    return entries
 
 
 def _entry(

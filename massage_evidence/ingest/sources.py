@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from .. import paths, store
+from .. import paths, schema, store
 from ..validate import problems
 from . import cues as cue_file
 from .segment import HEADING, segment
@@ -52,10 +52,8 @@ def first_heading(text: str, evidence: Path) -> str | None:
     return chosen.text.lstrip("# ").strip() if chosen is not None else None
 
 
-def _record_yaml(record: dict[str, object], url: str | None) -> str:
-    body = yaml.safe_dump([record], sort_keys=False, allow_unicode=True, width=100)
-    note = f"# url: {url}\n" if url else ""
-    return f"\n{note}{body}"
+def _record_yaml(record: dict[str, object]) -> str:
+    return "\n" + yaml.safe_dump([record], sort_keys=False, allow_unicode=True, width=100)
 
 
 def _file_name(corpus: Path, digest: str) -> str:
@@ -114,6 +112,12 @@ def add_source(
         "publisher": publisher,
         "published": published,
         "kind": "consumer_article",
+        # The reference fields: a web page whose authors, container and date nobody has read yet.
+        **dict.fromkeys(schema.citation("source_author")),
+        "reference_type": "web_page",
+        "authors": [],
+        "et_al": False,
+        "url": url,
         "people": [],
     }
     before = sources_path.read_text(encoding="utf-8")
@@ -121,7 +125,7 @@ def add_source(
     store.write_atomic(text_path, content)
     kept = before.rstrip()
     kept = kept.removesuffix("[]").rstrip() if raw.sources == [] else kept  # `[]`: no sources yet
-    store.write_atomic(sources_path, (kept + "\n" if kept else "") + _record_yaml(record, url))
+    store.write_atomic(sources_path, (kept + "\n" if kept else "") + _record_yaml(record))
     found = problems(store.read(root), folder)
     if found:
         store.write_atomic(sources_path, before)
