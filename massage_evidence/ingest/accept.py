@@ -172,7 +172,8 @@ def accept(
         c["attributed_to"] = _person(c.get("attributed_to"), people)
         claims.append({name: c.get(name) for name in CLAIM_FIELDS})
     claims_text = before.get(claims_path)
-    if claims_text is None:
+    if claims_text is None or not any(r.data.get("source") == source_id for r in raw.claims):
+        # no claim yet: the file add-source wrote, `claims: []` with its reason, starts afresh
         claims_text = f"# Claims of {source.data.get('title')!s}\nsource: {source_id}\nclaims:\n"
     claims_text = claims_text.rstrip("\n").removesuffix(" []") + "\n" + _dump_items(claims)
     remaining = [c for c in candidates if c["id"] not in chosen]

@@ -52,6 +52,15 @@ def first_heading(text: str, evidence: Path) -> str | None:
     return chosen.text.lstrip("# ").strip() if chosen is not None else None
 
 
+# A new source has no claim until its candidates are accepted: its claims file says so.
+NO_CLAIMS_YET = """\
+# Claims of {title}
+source: {source}
+claims: []
+reason: No claim accepted yet (massage-evidence extract, a person's review, then accept).
+"""
+
+
 def _record_yaml(record: dict[str, object]) -> str:
     return "\n" + yaml.safe_dump([record], sort_keys=False, allow_unicode=True, width=100)
 
@@ -121,16 +130,19 @@ def add_source(
         "people": [],
     }
     before = sources_path.read_text(encoding="utf-8")
-    created = not text_path.exists()
+    claims_path = root / "claims" / f"{source_id}.yaml"
+    created = [path for path in (text_path, claims_path) if not path.exists()]
     store.write_atomic(text_path, content)
+    if claims_path in created:
+        store.write_atomic(claims_path, NO_CLAIMS_YET.format(title=title, source=source_id))
     kept = before.rstrip()
     kept = kept.removesuffix("[]").rstrip() if raw.sources == [] else kept  # `[]`: no sources yet
     store.write_atomic(sources_path, (kept + "\n" if kept else "") + _record_yaml(record))
     found = problems(store.read(root), folder)
     if found:
         store.write_atomic(sources_path, before)
-        if created:
-            text_path.unlink(missing_ok=True)
+        for path in created:
+            path.unlink(missing_ok=True)
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         raise IngestError(f"the evidence would not validate, nothing written: {found[0]}{more}")
     return Added(record, text_path, sources_path)
