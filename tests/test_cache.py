@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import massage_evidence as me
-from massage_evidence import store
+from massage_evidence import paths, store
 from massage_evidence.evidence import CacheWarning
 from massage_evidence.fingerprint import Fingerprint
 
@@ -84,9 +84,14 @@ def test_any_change_of_evidence_or_text_is_read_and_validated_again(
 
 
 def _without_texts(mini: Path, monkeypatch: pytest.MonkeyPatch) -> me.Evidence:
-    with monkeypatch.context() as patch:
-        patch.setattr(store, "corpus_dir", lambda path=None: None)
-        return me.load(mini / "evidence")
+    """Load with no corpus to be found: the one beside the evidence is out of the way."""
+    monkeypatch.delenv(paths.CORPUS_ENV, raising=False)
+    hidden = (mini / "corpus").rename(mini / "texts-elsewhere")
+    try:
+        with pytest.warns(me.CorpusWarning):
+            return me.load(mini / "evidence")
+    finally:
+        hidden.rename(mini / "corpus")
 
 
 def test_loading_without_texts_is_cached_apart(
