@@ -853,7 +853,7 @@ def test_a_source_without_claims_says_why_and_validates(
     write(CLAIMS, no_claims)(mini)
     code, lines = validate(mini, capsys)
     assert code == 0, lines
-    assert lines[-1].startswith("ok: 1 sources, 0 claims, 2 assertions")
+    assert lines[-1].startswith(f"ok: {mini / 'evidence'}: 1 sources, 0 claims, 2 assertions")
 
 
 def test_no_message_grows_with_its_input(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
