@@ -37,6 +37,18 @@ QUANTITIES = {
 }
 
 
+# The reference fields of a web page no one has read the details of (schema.citation).
+REFERENCE = "".join(
+    f"  {name}: {value}\n"
+    for name, value in {
+        **dict.fromkeys(schema.citation("source_author"), "null"),
+        "reference_type": "web_page",
+        "authors": "[]",
+        "et_al": "false",
+    }.items()
+)
+
+
 def _q(text: str) -> str:
     """A YAML double-quoted scalar (JSON's string syntax is valid YAML)."""
     return json.dumps(text, ensure_ascii=False)
@@ -126,7 +138,7 @@ def generate(root: Path, sources: int, claims: int, vocabulary: Vocabulary) -> N
         source_lines.append(
             f"- id: {source_id}\n  file: {file}\n  sha256: {digest}\n"
             f"  title: Synthetic source {s}\n  publisher: null\n  published: 2020-01-01\n"
-            f"  kind: {terms['source_kind'][0]}\n  people:\n"
+            f"  kind: {terms['source_kind'][0]}\n{REFERENCE}  people:\n"
             f"    - {{id: p{s}a, name: Person A{s}, role: null, affiliation: null}}\n"
             f"    - {{id: p{s}b, name: Person B{s}, role: therapist, affiliation: null}}\n"
         )

@@ -85,7 +85,7 @@ class Cluster:
                 os.kill(process.pid, signal.SIGTERM)
         for process in processes:
             try:
-                process.wait(timeout=30)
+                process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 os.kill(process.pid, signal.SIGKILL)
                 process.wait()
