@@ -1,7 +1,7 @@
 """The batch of reports, side by side with what a user would run instead, in one run.
 
-On the same 30 reports (the grid of the bundled notebooks), each contender in its own process,
-wall and CPU seconds (its children included: workers, kernels):
+On the same reports (the grid of the bundled notebooks), each contender in its own process, wall
+and CPU seconds (its children included: workers, kernels):
 
 (a) the naive loop: per report, the `papermill` CLI, then `jupyter nbconvert --to html`;
 (b) the strong baseline (`strong_baseline.py`): one process, papermill's and nbconvert's Python
@@ -9,7 +9,7 @@ wall and CPU seconds (its children included: workers, kernels):
 (c) the floor (`floor.py`): every report's cells in one warm process, plus the HTML export;
 (d) `massage-evidence reports --force` with the process pool (all cores, warm kernels);
 (e) the same on a local Dask cluster (`--executor dask`, as many workers as cores);
-(f) (d) on 60 reports: every notebook twice, in a temporary folder, so that growth is visible.
+(f) (d) on twice the reports: every notebook twice, in a temporary folder, to show the growth.
 
 Each line is printed as soon as it is measured; the naive loop, the slowest, runs last.
 Goals: (d) CPU <= 2x the floor; (d) >= 3x faster than (b) in CPU and wall; (f) <= 2.1x (d);
@@ -153,9 +153,9 @@ def main() -> None:
             f"{ratio(on_dask.cpu, pool.cpu)} CPU"
         )
         sixty = batch(folder / "sixty", "--notebooks", doubled(folder))
-        say(f"(f) (d) on 60 reports (every notebook twice):              {sixty}")
+        say(f"(f) (d) on {2 * len(reports)} reports (every notebook twice):             {sixty}")
         say(
-            f"60 over 30 reports: {ratio(sixty.cpu, pool.cpu)} CPU, "
+            f"{2 * len(reports)} over {len(reports)} reports: {ratio(sixty.cpu, pool.cpu)} CPU, "
             f"{ratio(sixty.wall, pool.wall)} wall (goal <= 2.1x)"
         )
         with Cost() as rerun:
