@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import ast
 import difflib
-import hashlib
 import itertools
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ from typing import Any
 from . import parameters as params
 from .errors import ParameterError, ReportError
 from .evidence import Evidence
+from .links import slug
 
 METADATA_KEY = "massage_evidence"
 PARAMETERS_TAG = "parameters"
@@ -58,20 +57,6 @@ class Report:
     notebook: Notebook
     parameters: dict[str, Any]
     slug: str
-
-
-def slugify(text: str) -> str:
-    """Lowercase letters, digits and single hyphens only: safe as a file name anywhere."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
-
-
-def slug(notebook: str, parameters: dict[str, Any]) -> str:
-    """The report's name: the notebook's, then each parameter value, joined by `--`."""
-    parts = [slugify(notebook) or "notebook"]
-    for value in parameters.values():
-        text = json.dumps(value) if not isinstance(value, str) else value
-        parts.append(slugify(text) or hashlib.sha256(text.encode()).hexdigest()[:8])
-    return "--".join(parts)
 
 
 def _defaults(path: Path, cells: list[dict[str, Any]]) -> dict[str, Any]:
