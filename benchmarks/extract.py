@@ -1,18 +1,21 @@
 """Candidate extraction, leave-one-source-out over the curated sources.
 
-For each source: train on the others (`extract.train(leave_out=[source])`), extract its text,
-and compare the candidates with its curated claims. A curated claim is found when a candidate
-covers at least half of its quote and the quote covers at least a quarter of the candidate
+For each source: train on the others (`extract.train(leave_out=[source])`), extract its text, and
+compare the candidates with its curated claims. A curated claim is found when a candidate covers at
+least half of its quote and the quote covers at least a quarter of the candidate
 (`ingest.matching`). Recall: found claims / curated claims. Precision: candidates that find a
-curated claim / candidates. Field accuracy is over found claims (each with the candidate that
-overlaps it most); Cohen's kappa compares tool and curators on the same pairs (an empty field is
-its own class). Attribution compares surnames ("article" is no speaker). Quantities: exact when the
-candidate's (quantity, min, max, unit) set equals the curated one, over found claims where either
-side states a quantity. Assertion: over found claims whose assertion another source also uses (the
-only ones a model trained on the others can suggest). Seconds per article: training and extraction
-of one source, wall and CPU (the CPU of this process, all threads). Goals from issue 13.
+curated claim / candidates. Field accuracy is over found claims, each with the candidate closest to
+it (the most characters shared over those either covers: of a sentence proposed alone and joined to
+the one before, the one the quote fills best); Cohen's kappa compares tool and curators on the same
+pairs (an empty field is its own class). Attribution compares surnames ("article" is no speaker).
+Quantities: exact when the candidate's (quantity, min, max, unit) set equals the curated one, over
+found claims where either side states a quantity. Assertion: over found claims whose assertion
+another source also uses (the only ones a model trained on the others can suggest). Seconds per
+article: training and extraction of one source, wall and CPU (the CPU of this process, all threads).
+Goals from issue 13.
 
-Run: `.venv/bin/python benchmarks/extract.py` (needs the texts: ../shared/seeds or --corpus).
+Run: `.venv/bin/python benchmarks/extract.py` (needs the texts: ../shared/seeds or --corpus);
+`--mismatches` also prints each found claim whose proposed quantities differ from the curated.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from sklearn.metrics import cohen_kappa_score
 from massage_evidence import paths
 from massage_evidence.evidence import load
 from massage_evidence.ingest.extract import ARTICLE, extract, source_texts, train
-from massage_evidence.ingest.matching import matches, overlap
+from massage_evidence.ingest.matching import closeness, matches
 
 FIELDS = ("category", "hedge", "basis", "comparator", "direction")
 GOALS = {
@@ -74,7 +77,7 @@ def evaluate(source_id: str, text: str, ev: Any, corpus: Any) -> dict[str, Any]:
     for claim in claims.itertuples(index=False):
         found = [c for c in candidates if matches(claim.start, claim.end, c["start"], c["end"])]
         if found:
-            best = max(found, key=lambda c: overlap(claim.start, claim.end, c["start"], c["end"]))
+            best = max(found, key=lambda c: closeness(claim.start, claim.end, c["start"], c["end"]))
             pairs.append((claim, best))
     hits = sum(
         any(matches(c.start, c.end, k["start"], k["end"]) for c in claims.itertuples())
@@ -99,6 +102,7 @@ def evaluate(source_id: str, text: str, ev: Any, corpus: Any) -> dict[str, Any]:
         for claim, candidate in pairs
     ) / len(pairs)
     stated = []
+    row["quantity_mismatches"] = []
     for claim, candidate in pairs:
         curated = _quantities(
             quantities[quantities["claim_id"] == claim.claim_id].to_dict("records")
@@ -106,6 +110,8 @@ def evaluate(source_id: str, text: str, ev: Any, corpus: Any) -> dict[str, Any]:
         proposed = _quantities(candidate["quantities"])
         if curated or proposed:
             stated.append(curated == proposed)
+        if curated != proposed:
+            row["quantity_mismatches"].append((claim.claim_id, curated, candidate, proposed))
     row["quantities"] = sum(stated) / len(stated) if stated else float("nan")
     row["quantity_claims"] = len(stated)
     shared = [(c, k) for c, k in pairs if c.assertion_id in elsewhere]
@@ -210,6 +216,11 @@ def _format(frame: pd.DataFrame) -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--corpus", metavar="DIR", help="folder of the source texts")
+    options.add_argument(
+        "--mismatches",
+        action="store_true",
+        help="also print each found claim whose proposed quantities differ from the curated ones",
+    )
     args = options.parse_args(argv)
     corpus = paths.corpus_dir(args.corpus)
     ev = load(corpus=corpus)
@@ -218,6 +229,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     rows = {source_id: evaluate(source_id, text, ev, corpus) for source_id, text in texts.items()}
     print(f"Candidate extraction, leave-one-source-out over {len(rows)} sources")
     print(_format(table(rows)))
+    if args.mismatches:
+        print(_mismatches(rows))
+
+
+def _mismatches(rows: dict[str, dict[str, Any]]) -> str:
+    """Each quantity mismatch: the curated claim, its quantities, the candidate's quote and its."""
+    lines = ["", "Quantity mismatches (curated claim | candidate):"]
+    for row in rows.values():
+        for claim_id, curated, candidate, proposed in row["quantity_mismatches"]:
+            lines.append(f"- {claim_id}: {curated or 'none'}")
+            lines.append(f"  {candidate['id']} {candidate['quote']!r}: {proposed or 'none'}")
+    if len(lines) == 2:
+        lines.append("- none")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,10 @@ import yaml
 from massage_evidence.cli import main
 from massage_evidence.ingest import cues as cue_file
 from massage_evidence.ingest.extract import extract, train
+from massage_evidence.ingest.matching import closeness, matches
 from massage_evidence.ingest.segment import segment
+from massage_evidence.ingest.texts import IngestError
+from massage_evidence.quantities import find
 
 from .conftest import EVIDENCE, said_after_the_folders
 
@@ -149,6 +152,91 @@ def test_segments_never_cross_a_line_and_skip_chrome():
     text = "Skip to content\nFirst claim here, and it is long. Second one is long too.\n"
     spans = segment(text, cues)
     assert [s.text for s in spans] == ["First claim here, and it is long", "Second one is long too"]
+
+
+def _spans(text: str) -> list[str]:
+    return [s.text for s in segment(text, cue_file.load(EVIDENCE))]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # an anaphor: "This" names what the sentence before defined
+        ("For a sprain, remember the word PRICE", "This stands for protect, rest, ice"),
+        # a connective pointing back
+        ("Massage may be painful at first", "But it should never hurt for long"),
+        # a pronoun inside an opening quotation mark
+        ("“Few therapists keep to one method,” Ellis says", "“They mix what suits you”"),
+        # a fragment whose quantity and hedge belong to the subject before
+        ("Most clients feel looser after a massage", "Usually for two days"),
+    ],
+)
+def test_a_sentence_that_points_back_is_joined_to_the_one_before(first, second):
+    text = f"Share this article\n\n{first}. {second}.\n"
+    spans = segment(text, cue_file.load(EVIDENCE))
+    # the sentence alone stays a span too: the shortest that may carry the claim
+    assert [s.text for s in spans] == [first, f"{first}. {second}", second]
+    joined = spans[1]
+    assert text[joined.start : joined.end] == joined.text
+    assert (joined.start, joined.end) == (text.index(first), text.index(second) + len(second))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Massage relaxes tight muscles. Stretching keeps them loose for longer.",
+        # long enough to carry its own subject, though it opens with a hedge and a number
+        "Massage helps many backs. Usually two sessions are enough for a strained muscle.",
+        # the sentence before is in another paragraph
+        "Massage relaxes tight muscles.\n\nThis helps the back move more freely.",
+    ],
+)
+def test_a_sentence_that_stands_alone_is_not_joined(text):
+    sentences = [part.strip().rstrip(".") for part in text.replace("\n\n", " ").split(". ")]
+    assert _spans(text) == sentences
+
+
+def test_the_closest_span_is_the_one_a_quote_fills_best():
+    quote = (100, 140)  # a second sentence, quoted alone
+    alone, joined, before = (100, 140), (60, 140), (60, 98)
+    assert closeness(*quote, *alone) == 1.0
+    assert closeness(*quote, *joined) == 0.5  # 40 shared of 80 covered
+    assert closeness(*quote, *before) == 0.0
+    assert matches(*quote, *alone) and matches(*quote, *joined)
+
+
+def test_a_rhetorical_frequency_is_not_a_claimed_quantity():
+    cues = cue_file.load(EVIDENCE)
+
+    def claimed(sentence: str) -> list[str]:
+        return [
+            f.text for f in find(sentence) if cues.is_claimed_quantity(sentence, f.start, f.end)
+        ]
+
+    # a frequency adjective after a determiner pointing back: a habit assumed, not a schedule
+    assert claimed("This weekly massage may soothe more than your mood.") == []
+    assert claimed("Those daily stretches may help more than you think.") == []
+    # a schedule the text advises, in the forms the grammar reads
+    assert claimed("Get a weekly massage for a month.") == ["weekly"]
+    assert claimed("Book a massage weekly, then monthly.") == ["weekly", "monthly"]
+    assert claimed("Come once or twice a week, then every two weeks.") == [
+        "once or twice a week",
+        "every two weeks",
+    ]
+    assert claimed("That yearly check is within 48 hours of the injury.") == ["within 48 hours"]
+
+
+def test_a_malformed_rule_in_the_cue_file_is_one_line(tmp_path):
+    cues = (EVIDENCE / "extraction.yaml").read_text(encoding="utf-8")
+    rules = cues.split("not_claimed_quantities:", 1)[1].split("\n\n", 1)[0]
+    without_after = "\n".join(line for line in rules.splitlines() if "after:" not in line)
+    assert without_after != rules
+    (tmp_path / "extraction.yaml").write_text(cues.replace(rules, without_after), "utf-8")
+    with pytest.raises(IngestError) as raised:
+        cue_file.load(tmp_path)
+    message = str(raised.value)
+    assert "\n" not in message
+    assert "not_claimed_quantities[0]" in message and "after" in message
 
 
 BAD_TEXTS = {

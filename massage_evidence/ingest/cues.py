@@ -45,6 +45,10 @@ class Cues:
     pronouns: frozenset[str]
     story: dict[str, str]
     quantity_kinds: tuple[QuantityRule, ...]
+    not_claimed_quantities: tuple[re.Pattern[str], ...]
+    points_back: re.Pattern[str]
+    fragment_words: int
+    fragment_openers: re.Pattern[str]
     min_characters: int
 
     def quantity_kind(self, unit: str, sentence: str, start: int, end: int) -> str | None:
@@ -62,10 +66,24 @@ class Cues:
                     nearest = (distance, rule.quantity)
         return nearest[1] if nearest is not None else None
 
+    def is_claimed_quantity(self, sentence: str, start: int, end: int) -> bool:
+        """Whether the quantity phrase at sentence[start:end] is claimed, not rhetoric (a rule of
+        `not_claimed_quantities` matches around it)."""
+        return not any(
+            match.span("phrase") == (start, end)
+            for rule in self.not_claimed_quantities
+            for match in rule.finditer(sentence)
+        )
+
 
 def _words(patterns: list[str]) -> re.Pattern[str]:
     """One pattern matching any of `patterns` as whole words."""
     return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
+
+
+def _opening(patterns: list[str]) -> re.Pattern[str]:
+    """One pattern matching any of `patterns` as the first words of a text."""
+    return re.compile(r"(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
 
 
 def _strings(data: dict[str, object], key: str, path: Path) -> list[str]:
@@ -112,6 +130,10 @@ def load(evidence: Path) -> Cues:
             pronouns=frozenset(_strings(data, "pronouns", path)),
             story=_fields(data.get("story"), "story", path),
             quantity_kinds=_quantity_rules(data.get("quantity_kinds"), path),
+            not_claimed_quantities=_not_claimed(data.get("not_claimed_quantities"), path),
+            points_back=_opening(_strings(data, "points_back", path)),
+            fragment_words=_count(data, "fragment_words", path),
+            fragment_openers=_opening(_strings(data, "fragment_openers", path)),
             min_characters=minimum,
         )
     except re.error as error:
@@ -144,4 +166,19 @@ def _quantity_rules(value: object, path: Path) -> tuple[QuantityRule, ...]:
         units = _strings(rule, "units", path)
         cues = _words(_strings(rule, "cues", path)) if "cues" in rule else None
         rules.append(QuantityRule(rule["quantity"], frozenset(units), cues))
+    return tuple(rules)
+
+
+def _not_claimed(value: object, path: Path) -> tuple[re.Pattern[str], ...]:
+    """Each rule as one pattern: its words before, the phrase (group `phrase`), its words after."""
+    if not isinstance(value, list):
+        raise IngestError(f"{path}: not_claimed_quantities: must be a list of rules")
+    rules = []
+    for position, rule in enumerate(value):
+        parts = rule if isinstance(rule, dict) else {}
+        if not all(isinstance(parts.get(k), str) for k in ("before", "phrase", "after")):
+            where = f"{path}: not_claimed_quantities[{position}]"
+            raise IngestError(f"{where}: must give the patterns before, phrase and after")
+        pattern = f"(?:{parts['before']})(?P<phrase>{parts['phrase']})(?=(?:{parts['after']}))"
+        rules.append(re.compile(pattern, re.IGNORECASE))
     return tuple(rules)

@@ -20,7 +20,7 @@ from ..evidence import Evidence, load
 from . import cues as cue_file
 from .attribution import STORY, attribute
 from .cues import Cues
-from .matching import matches
+from .matching import closeness, matches
 from .models import (
     CLAIM_THRESHOLD,
     CODED_FIELDS,
@@ -71,7 +71,10 @@ def training_set(
             training.paraphrases.append(Example(str(claim.statement), attributed, labels=labels))
             training.assertion_ids.append(str(claim.assertion_id))
             covering = [s for s in spans if matches(claim.start, claim.end, s.start, s.end)]
-            for span in covering[:1]:
+            closest = sorted(
+                covering, key=lambda s: -closeness(claim.start, claim.end, s.start, s.end)
+            )
+            for span in closest[:1]:
                 example = span_example(span, text, attributed)
                 example.labels = labels
                 training.claims.append(example)
@@ -147,6 +150,8 @@ def extract(text: str, models: Models, cues: Cues) -> list[dict[str, Any]]:
 def _quantities(sentence: str, models: Models, cues: Cues) -> list[dict[str, Any]]:
     found = []
     for phrase in quantity_grammar.find(sentence):
+        if not cues.is_claimed_quantity(sentence, phrase.start, phrase.end):
+            continue
         q = phrase.quantity
         kind = cues.quantity_kind(q.unit, sentence, phrase.start, phrase.end)
         found.append(

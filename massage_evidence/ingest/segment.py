@@ -1,8 +1,9 @@
 """Cutting a text into the spans that may carry a claim: sentences of its paragraphs and items.
 
 Each line of text is a block (a paragraph, a heading or a list item); page chrome is skipped by
-the patterns of the cue file. Offsets are Python `str` offsets into the text, so that
-`text[span.start:span.end]` is always the span's text.
+the patterns of the cue file. A sentence is divided at clause breaks, and one that cannot carry a
+claim alone is joined to the sentence before it (both cue lists in the cue file). Offsets are
+Python `str` offsets into the text, so that `text[span.start:span.end]` is always the span's text.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import quantities
 from .cues import Cues
 
 PROSE, HEADING, ITEM = "prose", "heading", "item"
 _END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|[.!?]+[\"”’')\]]*$")
 _TRAILING = " \t.,;:"
+_OPENING_MARKS = "\"“‘'([ "
 
 
 @dataclass(frozen=True)
@@ -96,13 +99,34 @@ def _clauses(body: str, left: int, right: int, cues: Cues) -> list[tuple[int, in
     return parts
 
 
+def needs_previous(sentence: str, cues: Cues) -> bool:
+    """Whether a sentence cannot carry a claim alone (see `points_back` and the fragment rule of
+    the cue file): it opens with a word pointing back, or it is a short fragment whose quantity or
+    hedge has its subject in the sentence before."""
+    opening = sentence.lstrip(_OPENING_MARKS)
+    if cues.points_back.match(opening):
+        return True
+    if len(opening.split()) > cues.fragment_words:
+        return False
+    found = quantities.find(opening)
+    opens = cues.fragment_openers.match(opening) is not None or (found and found[0].start == 0)
+    hedged = cues.probable.search(opening) or cues.possible.search(opening)
+    return bool(opens and (found or hedged))
+
+
 def segment(text: str, cues: Cues) -> list[Span]:
-    """Every span of `text` that may carry a claim, in text order."""
-    spans = []
+    """Every span of `text` that may carry a claim, in text order (by where it ends).
+
+    A sentence that needs the one before it (`needs_previous`) is also proposed joined to it: a span
+    from where the previous sentence of its block starts to where its own first part ends, just
+    before that part alone (the shortest span that may carry the claim, as curators quote it).
+    """
+    spans: list[Span] = []
     for number, (block_start, block_end, kind) in enumerate(_blocks(text, cues)):
         body = text[block_start:block_end]
+        pieces: list[tuple[int, int]] = []  # offsets into the block, in order
         start = 0
-        position = 0
+        previous: int | None = None  # where the block's previous sentence starts
         for end in _sentence_ends(body, cues):
             left, right = start, end
             while left < right and body[left].isspace():
@@ -110,23 +134,29 @@ def segment(text: str, cues: Cues) -> list[Span]:
             while right > left and body[right - 1] in _TRAILING:
                 right -= 1
             start = end
-            for part_start, part_end in _clauses(body, left, right, cues):
-                while part_end > part_start and body[part_end - 1] in _TRAILING:
-                    part_end -= 1
-                if part_end - part_start < cues.min_characters:
-                    continue
-                absolute, absolute_end = block_start + part_start, block_start + part_end
-                spans.append(
-                    Span(
-                        absolute,
-                        absolute_end,
-                        text[absolute:absolute_end],
-                        number,
-                        block_start,
-                        block_end,
-                        kind,
-                        position,
-                    )
+            parts = _clauses(body, left, right, cues)
+            if previous is not None and needs_previous(body[parts[0][0] : parts[0][1]], cues):
+                pieces.append((previous, parts[0][1]))
+            previous = left
+            pieces.extend(parts)
+        position = 0
+        for piece_start, piece_end in pieces:
+            while piece_end > piece_start and body[piece_end - 1] in _TRAILING:
+                piece_end -= 1
+            if piece_end - piece_start < cues.min_characters:
+                continue
+            absolute, absolute_end = block_start + piece_start, block_start + piece_end
+            spans.append(
+                Span(
+                    absolute,
+                    absolute_end,
+                    text[absolute:absolute_end],
+                    number,
+                    block_start,
+                    block_end,
+                    kind,
+                    position,
                 )
-                position += 1
+            )
+            position += 1
     return spans
