@@ -196,6 +196,10 @@ def test_a_sentence_that_stands_alone_is_not_joined(text):
     assert _spans(text) == sentences
 
 
+def test_a_sentence_is_not_joined_to_the_number_of_its_heading():
+    assert _spans("4. It helps to stretch every day.\n") == ["It helps to stretch every day"]
+
+
 def test_the_closest_span_is_the_one_a_quote_fills_best():
     quote = (100, 140)  # a second sentence, quoted alone
     alone, joined, before = (100, 140), (60, 140), (60, 98)

@@ -137,7 +137,8 @@ def segment(text: str, cues: Cues) -> list[Span]:
             parts = _clauses(body, left, right, cues)
             if previous is not None and needs_previous(body[parts[0][0] : parts[0][1]], cues):
                 pieces.append((previous, parts[0][1]))
-            previous = left
+            # a "sentence" too short to be a span ("5." of a numbered heading) is no referent
+            previous = left if right - left >= cues.min_characters else None
             pieces.extend(parts)
         position = 0
         for piece_start, piece_end in pieces:
