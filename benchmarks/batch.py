@@ -20,6 +20,7 @@ is shared: figures move with its load. Everything is written to a temporary fold
 
 from __future__ import annotations
 
+import argparse
 import json
 import resource
 import shutil
@@ -125,6 +126,13 @@ def say(text: str) -> None:
 
 def main() -> None:
     """Each line as soon as it is measured (the naive loop, slowest, last)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--without-naive-loop",
+        action="store_true",
+        help="stop before (a), which takes longer than all the others together",
+    )
+    options = parser.parse_args()
     reports = grid.reports(load(), grid.notebooks(NOTEBOOKS))
     jobs = default_jobs()
     say(f"reports: {len(reports)} from {len({r.notebook.path for r in reports})} notebooks")
@@ -170,6 +178,8 @@ def main() -> None:
             f"the same notebook exported by nbconvert with plotly's 'notebook' renderer: "
             f"{plotly_way / 1000:.0f} KB, {plotly_way / median:.0f}x larger (goal >= 30x)"
         )
+        if options.without_naive_loop:
+            return
         naive = naive_loop(reports, folder / "naive")
         say(f"(a) naive loop, papermill CLI + nbconvert CLI per report:   {naive}")
         say(f"(a) over (d): {ratio(naive.cpu, pool.cpu)} CPU, {ratio(naive.wall, pool.wall)} wall")
