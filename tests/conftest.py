@@ -66,22 +66,3 @@ def rendered(tmp_path_factory: pytest.TempPathFactory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MASSAGE_EVIDENCE_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
         return reports.render(out, only=SMALL_BATCH, progress=False)
-
-
-# Which tests must share one pytest-xdist worker (`make test` runs `-n auto --dist loadgroup`):
-# a notebook's cells run in order in one kernel, and the tests of a costly session fixture share
-# its one render instead of repeating it on every worker. Every other test goes where there is room.
-SHARED_FIXTURES = ("all_reports", "lab", "rendered")
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.path.suffix == ".ipynb":
-            group = item.path.name
-        else:
-            group = next(
-                (f for f in SHARED_FIXTURES if f in getattr(item, "fixturenames", ())), None
-            )
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
