@@ -15,7 +15,8 @@ $(UV): requirements/uv.txt
 	touch $(UV)
 
 $(STAMP): $(UV) requirements/lock.txt requirements/build.txt pyproject.toml
-	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements/lock.txt
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes --compile-bytecode \
+		requirements/lock.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps \
 		--build-constraints requirements/build.txt --editable .
 	touch $(STAMP)
@@ -41,10 +42,10 @@ notebooks: $(STAMP)  ## re-run the notebooks in place, keeping the outputs of th
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.record_timing=False notebooks/*.ipynb
 
-test: $(STAMP)  ## lint, then every test
+test: $(STAMP)  ## lint, then every test (one pytest worker per core)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 format: $(STAMP)
 	$(BIN)/ruff format .
