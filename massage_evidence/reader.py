@@ -102,9 +102,13 @@ def _people(ev: Evidence, source_id: str) -> list[str]:
     """Wording: each person the text names, with role and affiliation as it states them."""
     people = ev.people[ev.people["source_id"] == source_id]
     described = []
-    for person in people.itertuples(index=False):
-        details = [str(v) for v in (person.role, person.affiliation) if pages.present(v)]
-        described.append(", ".join([str(person.name), *details]))
+    for person in people.to_dict("records"):
+        text = str(person["name"])
+        if pages.present(person["role"]):
+            text += f", {person['role']}"
+        if pages.present(person["affiliation"]):
+            text += f" ({person['affiliation']})"
+        described.append(text)
     return described
 
 

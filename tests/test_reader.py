@@ -142,7 +142,12 @@ def test_the_page_header_shows_the_source_and_its_url_or_says_none_is_recorded(
     assert source["publisher"] in page and source["published"] in page
     assert "no URL recorded" in page and '<a href="http' not in page
     people = ev.people[ev.people["source_id"] == source["source_id"]]
-    assert all(html.escape(name) in page for name in people["name"])
+    assert len(people) > 0
+    for person in people.to_dict("records"):
+        role, affiliation = person["role"], person["affiliation"]
+        shown = person["name"] + (f", {role}" if isinstance(role, str) else "")
+        shown += f" ({affiliation})" if isinstance(affiliation, str) else ""
+        assert f"<li>{html.escape(shown)}</li>" in page
     assert "Built by a stamp." in page
 
     small = me.load(mini / "evidence", corpus=mini / "corpus")
