@@ -41,7 +41,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -267,7 +267,9 @@ def index_html(
         }
         for _, source in ev.sources.iterrows()
     ]
-    citations = formatted(ev)
+    # the articles only: the studies are cited in the claim-audit reports
+    no_studies = {"studies": ev.studies.iloc[:0], "study_authors": ev.study_authors.iloc[:0]}
+    citations = formatted(replace(ev, **no_studies))
     return pages.render(
         "index.html.j2",
         back="",
