@@ -14,8 +14,9 @@ and CPU seconds (its children included: workers, kernels):
 Each line is printed as soon as it is measured; the naive loop, the slowest, runs last.
 Goals: (d) CPU <= 2x the floor; (d) >= 3x faster than (b) in CPU and wall; (f) <= 2.1x (d);
 (e) wall <= 1.3x (d). Then, for continuity, an unchanged re-run and the median report size
-next to an nbconvert export of the same notebook with plotly's `notebook` renderer. The machine
-is shared: figures move with its load. Everything is written to a temporary folder.
+next to an nbconvert export of the same notebook with plotly's `notebook` renderer, and the
+sizes of the pages left out of that median (source reader pages, assertions page, search index).
+The machine is shared: figures move with its load. Everything is written to a temporary folder.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from massage_evidence import grid, load
+from massage_evidence import grid, links, load, search
 from massage_evidence.paths import BUNDLED
 from massage_evidence.reports import default_jobs
 
@@ -177,6 +178,14 @@ def main() -> None:
             f"median report size: {median / 1000:.1f} KB ({typical.slug}; goal <= 150 KB); "
             f"the same notebook exported by nbconvert with plotly's 'notebook' renderer: "
             f"{plotly_way / 1000:.0f} KB, {plotly_way / median:.0f}x larger (goal >= 30x)"
+        )
+        readers = sorted((out / links.SOURCES_FOLDER).glob("*.html"))
+        say(
+            f"not in the median: {len(readers)} source reader pages, "
+            f"{sum(p.stat().st_size for p in readers) / 1000:.1f} KB in all (largest "
+            f"{max((p.stat().st_size for p in readers), default=0) / 1000:.1f} KB); assertions "
+            f"page {(out / links.ASSERTIONS_PAGE).stat().st_size / 1000:.1f} KB; search index "
+            f"{(out / 'assets' / search.FILE).stat().st_size / 1000:.1f} KB"
         )
         if options.without_naive_loop:
             return

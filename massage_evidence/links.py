@@ -13,6 +13,7 @@ import json
 import re
 from typing import Any
 
+INDEX_PAGE = "index.html"
 SOURCES_FOLDER = "sources"
 ASSERTIONS_PAGE = "assertions.html"
 AUDIT_NOTEBOOK = "07_claim_audit"

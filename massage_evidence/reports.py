@@ -17,15 +17,20 @@ Layout of the output folder:
     <report>.html              one report, code hidden unless --include-code
     notebooks/<report>.ipynb   the executed notebook
     assets/plotly.min.js       the one copy of plotly.js every report loads
-    assets/report.css          the one stylesheet
+    assets/report.css          the one stylesheet (and pages.css for the pages below)
+    assets/search.js           the index's search box, over assets/search-index.js
+    sources/<source>.html      each source's text with its claims marked (see `reader`)
+    assertions.html            every assertion, its verdict and its claims (see `pages`)
     .receipts/<report>.json    digest, status, reason and figures of the last render
+
+The index, the reader pages, the assertions page and the search index are written after the
+reports, each only when its bytes change.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import hashlib
-import html
 import json
 import os
 import re
@@ -36,18 +41,18 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 
-from . import executors, grid
+from . import executors, grid, links, pages, provenance, reader, search
 from ._version import __version__
 from .errors import ParameterError, ReportError
 from .evidence import Evidence, load
 from .execute import TEMPLATE, TEMPLATES, Job, Outcome, file_digest, paths
 from .fingerprint import Fingerprint
 from .paths import resolve as resolve_project
-from .store import write_atomic
+from .store import write_atomic, write_if_changed
 
 DEFAULT_TIMEOUT = 300.0
 TOOLS = ("plotly", "papermill", "nbconvert", "nbclient", "ipykernel")
@@ -176,79 +181,108 @@ def _copy_if_changed(source: Path, target: Path) -> None:
 
 
 def write_assets(out: Path) -> None:
-    """The one shared plotly.js (from the installed plotly package) and stylesheet."""
+    """The one shared plotly.js (from the installed plotly package), the stylesheets and the
+    search script."""
     import plotly
 
     plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     _copy_if_changed(plotly_js, out / "assets" / "plotly.min.js")
     _copy_if_changed(TEMPLATES / TEMPLATE / "static" / "report.css", out / "assets" / "report.css")
+    for name in pages.ASSETS:
+        _copy_if_changed(pages.STATIC / name, out / "assets" / name)
 
 
-def _status_cell(entry: Entry, out: Path) -> str:
+def _status(entry: Entry, out: Path) -> dict[str, str | None]:
+    """How the index shows a report's status: ok, pending (with why) or failed (with why)."""
     if entry.status == FAILED:
-        link = ""
-        if paths(out, entry.report.slug)["notebook"].is_file():
-            link = f' (<a href="notebooks/{entry.report.slug}.ipynb">executed notebook</a>)'
-        return f'<span class="status-failed">failed</span>: {html.escape(entry.reason)}{link}'
+        executed = paths(out, entry.report.slug)["notebook"]
+        notebook = executed.relative_to(out).as_posix() if executed.is_file() else None
+        return {"status": "failed", "reason": entry.reason, "notebook": notebook}
     if entry.status in (NOT_RENDERED, OUT_OF_DATE):
-        return f'<span class="status-pending">{entry.status}</span>'
-    return '<span class="status-ok">ok</span>'
+        return {"status": "pending", "reason": entry.status, "notebook": None}
+    return {"status": "ok", "reason": "", "notebook": None}
 
 
-def index_html(ev: Evidence, entries: list[Entry], out: Path) -> str:
-    """The index page: every report of the grid, grouped by notebook."""
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
-        "<title>Massage for back pain: reports</title>",
-        '<link rel="stylesheet" href="assets/report.css">',
-        "</head>",
-        "<body>",
-        "<main>",
-        "<h1>Massage for back pain: what popular articles claim</h1>",
-        f"<p>{len(entries)} reports from {len(ev.sources)} sources and {len(ev.claims)} claims "
-        f"(massage-evidence {html.escape(__version__)}). Every page works offline.</p>",
-    ]
-    notebook = None
+def _reports_to_search(ev: Evidence, entries: list[Entry], out: Path) -> list[tuple[str, str, str]]:
+    """(title, text, href) of every report whose page exists, for the search index."""
+    found = []
     for entry in entries:
         report = entry.report
-        if report.notebook is not notebook:
-            if notebook is not None:
-                parts.append("</tbody></table>")
-            notebook = report.notebook
-            parts += [
-                f'<h2 class="index-notebook">{html.escape(notebook.title)}</h2>',
-                f"<p><code>{html.escape(notebook.path.name)}</code></p>",
-                "<table><thead><tr><th>Report</th><th>Parameters</th><th>Figures</th>"
-                "<th>Status</th></tr></thead><tbody>",
-            ]
-        receipt = _receipt(out, report.slug)
+        if not paths(out, report.slug)["html"].is_file():
+            continue
+        shown = ", ".join(f"{k} = {v}" for k, v in _labels(ev, report.parameters).items())
+        title = f"{report.notebook.title} ({shown})" if shown else report.notebook.title
+        figures = [t for _, t in _receipt(out, report.slug).get("figures", [])]
+        text = " · ".join([report.slug, *figures])
+        found.append((title, text, links.report_href(report.notebook.name, report.parameters)))
+    return found
+
+
+def index_html(
+    ev: Evidence,
+    entries: list[Entry],
+    out: Path,
+    *,
+    reader_pages: reader.ReaderPages,
+    stamp: provenance.Stamp,
+) -> str:
+    """The index page: the search box, the sources and their reader pages, every report of the
+    grid grouped by notebook, the build stamp and how to cite."""
+    from .export.citations import formatted
+
+    groups: list[dict] = []
+    for entry in entries:
+        report = entry.report
+        if not groups or groups[-1]["notebook"] is not report.notebook:
+            groups.append(
+                {
+                    "notebook": report.notebook,
+                    "title": report.notebook.title,
+                    "file": report.notebook.path.name,
+                    "rows": [],
+                }
+            )
         slug = report.slug
-        has_html = paths(out, slug)["html"].is_file()
-        name = f'<a href="{slug}.html">{slug}</a>' if has_html else slug
-        labels = _labels(ev, report.parameters)
-        shown = (
-            "<br>".join(f"{html.escape(k)} = {html.escape(v)}" for k, v in labels.items())
-            or "defaults"
+        groups[-1]["rows"].append(
+            {
+                "slug": slug,
+                "href": links.report_href(report.notebook.name, report.parameters),
+                "has_html": paths(out, slug)["html"].is_file(),
+                "parameters": list(_labels(ev, report.parameters).items()),
+                "figures": _receipt(out, slug).get("figures", []),
+                **_status(entry, out),
+            }
         )
-        figures = "".join(
-            f'<li><a href="{slug}.html#{html.escape(fid)}">{html.escape(title)}</a></li>'
-            if has_html
-            else f"<li>{html.escape(title)}</li>"
-            for fid, title in receipt.get("figures", [])
-        )
-        parts.append(
-            f"<tr><td>{name}</td><td>{shown}</td>"
-            f'<td><ul class="index-figures">{figures}</ul></td>'
-            f"<td>{_status_cell(entry, out)}</td></tr>"
-        )
-    if notebook is not None:
-        parts.append("</tbody></table>")
-    parts += ["</main>", "</body>", "</html>", ""]
-    return "\n".join(parts)
+    why = dict(reader_pages.not_built)
+    claims = ev.claims["source_id"].value_counts()
+    sources = [
+        {
+            "name": pages.source_name(source),
+            "title": source["title"],
+            "claims": int(claims.get(source["source_id"], 0)),
+            "href": links.source_href(source["source_id"])
+            if source["source_id"] in reader_pages.built
+            else None,
+            "why": why.get(source["source_id"]),
+        }
+        for _, source in ev.sources.iterrows()
+    ]
+    # the articles only: the studies are cited in the claim-audit reports
+    no_studies = {"studies": ev.studies.iloc[:0], "study_authors": ev.study_authors.iloc[:0]}
+    citations = formatted(replace(ev, **no_studies))
+    return pages.render(
+        "index.html.j2",
+        back="",
+        entries=entries,
+        sources=sources,
+        claims=len(ev.claims),
+        version=__version__,
+        stamp=stamp.text(),
+        reader=reader_pages,
+        groups=groups,
+        project=provenance.project_citation(stamp),
+        citations=[citations[s] for s in ev.sources["source_id"] if s in citations.index],
+    )
 
 
 class Progress:
@@ -432,7 +466,9 @@ def render(
             if pool is not None:
                 _run(jobs_to_run, pool, progress, lambda o: outcomes.setdefault(o.slug, o))
         finally:
-            entries = _write_index(ev, everything, selected, outcomes, current, target)
+            entries = _write_index(
+                ev, everything, selected, outcomes, current, target, project.corpus
+            )
     return Batch(entries, target / "index.html")
 
 
@@ -443,15 +479,30 @@ def _write_index(
     outcomes: dict[str, Outcome],
     current: Callable[[grid.Report], bool],
     target: Path,
+    corpus: Path | None,
 ) -> list[Entry]:
-    """Write the index page and return its entries; a failure to write it is one line."""
+    """Write the reader pages, the assertions page, the search index and the index page; return
+    the index's entries. A failure to write them is one line."""
     entries = [
         _entry(r, r in selected, outcomes.get(r.slug), current(r), target) for r in everything
     ]
     try:
-        write_atomic(target / "index.html", index_html(ev, entries, target))
+        stamp = provenance.stamp(ev.root)
+        built = reader.write_reader_pages(ev, corpus, target, stamp.text())
+        audits = (links.audit_href(a) for a in ev.audit["assertion_id"])
+        audit_pages = {href for href in audits if (target / href).is_file()}
+        assertions = pages.assertions_html(
+            ev, reader_pages=built.built, audit_pages=audit_pages, stamp=stamp.text()
+        )
+        write_if_changed(target / links.ASSERTIONS_PAGE, assertions)
+        found = search.entries(ev, _reports_to_search(ev, entries, target), built.built)
+        write_if_changed(target / "assets" / search.FILE, search.index_script(found))
+        page = index_html(ev, entries, target, reader_pages=built, stamp=stamp)
+        write_if_changed(target / "index.html", page)
     except OSError as error:
-        print(f"massage-evidence: could not write index.html: {error.strerror}", file=sys.stderr)
+        print(
+            f"massage-evidence: could not write the index pages: {error.strerror}", file=sys.stderr
+        )
     return entries
 
 

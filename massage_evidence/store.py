@@ -626,3 +626,17 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_if_changed(path: str | os.PathLike[str], content: str | bytes) -> bool:
+    """`write_atomic`, unless the file already holds these bytes: an unchanged page keeps its
+    modification time. Returns whether it wrote."""
+    target = Path(path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        if target.is_file() and target.read_bytes() == data:
+            return False
+    except OSError:
+        pass  # unreadable: written again
+    write_atomic(target, data)
+    return True

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import massage_evidence as me
-from massage_evidence import grid, paths
+from massage_evidence import grid, links, paths
 
 from .conftest import REPO
 
@@ -139,4 +139,8 @@ def test_the_wheel_renders_the_bundled_notebooks(installed, tmp_path):
     assert {r.notebook.name for r in every if r.slug in expected} == {
         r.notebook.name for r in every
     }
-    assert {p.stem for p in out.glob("*.html")} == expected | {"index"}
+    pages = {"index", Path(links.ASSERTIONS_PAGE).stem}
+    assert {p.stem for p in out.glob("*.html")} == expected | pages
+    # no corpus beside the installed package: no reader pages, and the index says why
+    assert not (out / links.SOURCES_FOLDER).exists()
+    assert "The source reader pages were not built" in (out / "index.html").read_text("utf-8")

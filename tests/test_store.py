@@ -16,6 +16,7 @@ from massage_evidence.store import (
     gc_paused,
     parse_yaml,
     read_regular,
+    write_if_changed,
 )
 
 
@@ -237,3 +238,14 @@ def test_only_utf8_text_is_decoded():
         "not UTF-8 text (byte 0xe9 at offset 6)",
         "not-utf8",
     )
+
+
+def test_a_page_whose_bytes_are_unchanged_is_not_written_again(tmp_path: Path):
+    page = tmp_path / "pages" / "a.html"
+    assert write_if_changed(page, "<p>one</p>") is True
+    os.utime(page, ns=(1_000_000_000, 1_000_000_000))
+    assert write_if_changed(page, "<p>one</p>") is False
+    assert page.stat().st_mtime_ns == 1_000_000_000
+    assert write_if_changed(page, b"<p>two</p>") is True
+    assert page.read_text() == "<p>two</p>"
+    assert [p.name for p in page.parent.iterdir()] == ["a.html"]  # no temporary file left

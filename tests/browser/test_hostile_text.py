@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from massage_evidence import links
+
 from .conftest import block_outside
 
 SCRIPT = "<script>window.__pwned=1</script>"
@@ -62,4 +64,21 @@ def test_markup_in_a_quote_is_shown_literally_and_never_runs(page, hostile_repor
     shown = page.inner_text("body")
     assert HOSTILE_LINE in shown
     assert f"Do not massage {SCRIPT} a swollen {IMAGE} area." in shown
+    assert refused == []
+
+
+def test_markup_in_a_quote_stays_text_on_the_reader_page_and_in_the_search(
+    page, hostile_reports: Path
+):
+    refused = block_outside(page, hostile_reports)
+    page.goto((hostile_reports / links.source_href("mini-source")).as_uri())
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(500)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert HOSTILE_LINE in page.inner_text(".source-text")
+    page.goto((hostile_reports / "index.html").as_uri())
+    page.fill("#search", "swollen")
+    page.wait_for_timeout(500)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert f"Do not massage {SCRIPT} a swollen {IMAGE} area." in page.inner_text("#search-results")
     assert refused == []

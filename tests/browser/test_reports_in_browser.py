@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from massage_evidence.links import ASSERTIONS_PAGE
+
 from .conftest import artifact, block_outside
 
 FIGURE_DIV = re.compile(r'<div (?=[^>]*class="plotly-graph-div")[^>]*\bid="([^"]+)"')
 
 
 def _report_links(page) -> list[str]:
+    """The reports the page links to (not the assertions page, nor a source's reader page)."""
     hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
-    return sorted({h for h in hrefs if h.endswith(".html") and "/" not in h})
+    return sorted({h for h in hrefs if h.endswith(".html") and "/" not in h} - {ASSERTIONS_PAGE})
 
 
 def _assert_figures_drawn(page, html: str, name: str) -> int:
@@ -32,7 +35,8 @@ def test_every_report_linked_from_the_index_draws_its_figures_offline(page, all_
     page.goto((all_reports / "index.html").as_uri())
     page.screenshot(path=artifact("index.png"), full_page=False)
     links = _report_links(page)
-    expected = sorted(p.name for p in all_reports.glob("*.html") if p.name != "index.html")
+    pages = ("index.html", ASSERTIONS_PAGE)
+    expected = sorted(p.name for p in all_reports.glob("*.html") if p.name not in pages)
     assert links == expected and len(links) >= 12
     drawn = {}
     for link in links:
