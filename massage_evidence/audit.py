@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import wording
 from .errors import ParameterError
 from .evidence import Evidence
 from .synthesis import claim_card
-
-NOT_REPORTED = "not reported in the sources we hold"
-EFFECT_TYPES = ("mean_difference", "standardised_mean_difference")
+from .wording import NOT_REPORTED
 
 RESULT_COLUMNS = (
     "study_id",
@@ -50,6 +49,9 @@ RESULT_COLUMNS = (
     "direction",
     "provenance",
     "finding",
+    "measure",
+    "scale_min",
+    "scale_max",
 )
 
 AUDIT_COLUMNS = (
@@ -75,7 +77,8 @@ def results(
     """Every reported result, one row each, in the order of `studies.yaml`.
 
     Columns are RESULT_COLUMNS: the study (`study` is its label) and the arms compared (label and
-    n) beside the result's own fields; coded columns are categoricals over the vocabulary.
+    n) beside the result's own fields, then the measure of its outcome in that study and the
+    scale's range where the study gives them; coded columns are categoricals over the vocabulary.
     `value`, `ci_low` and `ci_high` (95%) are massage minus comparator: negative favours massage.
     `comparison` and `outcome` keep only the results with that term; an unknown term raises
     ParameterError naming the allowed ones.
@@ -93,6 +96,9 @@ def results(
     ):
         table[label] = table[key].map(arms["label"]).astype("string")
         table[n] = table[key].map(arms["n"]).astype("Int64")
+    scales = ev.study_outcomes[["study_id", "outcome", "measure", "scale_min", "scale_max"]]
+    scales = scales.drop_duplicates(["study_id", "outcome"])
+    table = table.merge(scales, on=["study_id", "outcome"], how="left")
     keep = pd.Series(True, index=table.index)
     if comparison is not None:
         keep &= table["comparison"] == comparison
@@ -101,60 +107,15 @@ def results(
     return table.loc[keep, list(RESULT_COLUMNS)].reset_index(drop=True)
 
 
-def format_numbers(*values: float) -> list[str]:
-    """Figures printed alike, to the most decimals any of them has (-4.0 beside -2.9, not -4)."""
-    decimals = max(len(f"{v:g}".partition(".")[2]) for v in values)
-    return [f"{v:.{decimals}f}".replace("-", "−") for v in values]
-
-
-def format_p(value: float) -> str:
-    """A P value as journals print it: .01, not 0.01."""
-    return f"{value:g}".removeprefix("0")
-
-
-def _estimate(row: pd.Series, ev: Evidence) -> list[str]:
-    """The figures of one result, without its certainty and provenance; empty for a statement.
-
-    An interval or P value that the result's estimate type calls for but the sources we hold do
-    not give reads NOT_REPORTED.
-    """
-    parts = []
-    if pd.notna(row["value"]):
-        estimate = ev.vocabulary.label("estimate_type", row["estimate_type"])
-        if pd.notna(row["ci_low"]):
-            value, low, high = format_numbers(row["value"], row["ci_low"], row["ci_high"])
-            parts.append(f"{estimate} {value}; 95% CI {low} to {high}")
-        elif row["estimate_type"] in EFFECT_TYPES:
-            parts.append(f"{estimate} {format_numbers(row['value'])[0]}; 95% CI {NOT_REPORTED}")
-        else:
-            parts.append(f"{estimate} {format_numbers(row['value'])[0]}")
-    if pd.notna(row["arm_mean"]):
-        arm, comparator = format_numbers(row["arm_mean"], row["comparator_mean"])
-        parts.append(f"means {arm} vs {comparator}")
-    if pd.notna(row["p_value"]):
-        relation = ev.vocabulary.label("p_relation", row["p_relation"])
-        parts.append(f"P {relation} {format_p(row['p_value'])}")
-    elif row["estimate_type"] == "group_means":
-        parts.append(f"P {NOT_REPORTED}")
-    if pd.notna(row["range_low"]):
-        low, high = (f"{v:g}" for v in (row["range_low"], row["range_high"]))
-        parts.append(f"{low}% to {high}% of participants")
-    if pd.notna(row["participants"]):
-        parts.append(f"{row['participants']} participants")
-    if pd.notna(row["studies"]):
-        parts.append(f"{row['studies']} {'study' if row['studies'] == 1 else 'studies'}")
-    return parts
-
-
 def _figures(row: pd.Series, ev: Evidence) -> str:
-    """The figures of one result in a short line; empty for a statement without figures."""
-    parts = _estimate(row, ev)
+    """The figures of one result in a short line, with its certainty and where it was seen;
+    empty for a statement without figures."""
+    parts = [wording.result(row, ev.vocabulary)]
     if pd.notna(row["certainty"]):
-        certainty = ev.vocabulary.label("grade_certainty", row["certainty"]).lower()
-        parts.append(f"{certainty} certainty")
+        parts.append(wording.certainty(row, ev.vocabulary))
     if row["provenance"] == "secondary":
-        parts.append("as reported by a secondary source")
-    return "; ".join(parts)
+        parts.append(wording.provenance(row, ev.vocabulary).lower())
+    return "; ".join(part for part in parts if part)
 
 
 def _research_line(row: pd.Series, ev: Evidence) -> str:
@@ -266,7 +227,7 @@ def research(ev: Evidence, assertion_id: str) -> pd.DataFrame:
             "result_id": row["result_id"],
             "finding": row["finding"],
             "study": row["study"],
-            "figures": "; ".join(_estimate(row, ev))
+            "figures": wording.result(row, vocabulary)
             or vocabulary.label("estimate_type", row["estimate_type"]),
             "grade_certainty": vocabulary.label("grade_certainty", row["certainty"])
             if pd.notna(row["certainty"])
@@ -276,25 +237,6 @@ def research(ev: Evidence, assertion_id: str) -> pd.DataFrame:
         for _, row in basis(ev, assertion_id).iterrows()
     ]
     return pd.DataFrame(rows, columns=list(RESEARCH_COLUMNS)).astype("string")
-
-
-def _certainty(found: pd.DataFrame, ev: Evidence) -> str:
-    """The GRADE certainty of `found` in words: how many results each level rates, with its
-    definition, and how many have none in the sources we hold."""
-    if found.empty:
-        return "No result to rate: no research we hold measures this claim."
-    total = len(found)
-    sentences = []
-    for term in ev.vocabulary.terms("grade_certainty"):
-        count = int((found["certainty"] == term).sum())
-        if count:
-            label = ev.vocabulary.label("grade_certainty", term)
-            meaning = ev.vocabulary.definition("grade_certainty", term).rstrip(".")
-            sentences.append(f"{label} for {count} of the {total} results ({meaning}).")
-    missing = int(found["certainty"].isna().sum())
-    if missing:
-        sentences.append(f"{NOT_REPORTED.capitalize()} for {missing} of the {total} results.")
-    return " ".join(sentences)
 
 
 def verdict(ev: Evidence, assertion_id: str) -> dict[str, str]:
@@ -308,5 +250,5 @@ def verdict(ev: Evidence, assertion_id: str) -> dict[str, str]:
         "Assertion": assertion_id,
         "Verdict": f"{label}: {ev.vocabulary.definition('verdict', term)}",
         "Why": str(entry["reason"]),
-        "GRADE certainty": _certainty(basis(ev, assertion_id), ev),
+        "GRADE certainty": wording.certainty_summary(basis(ev, assertion_id), ev.vocabulary),
     }

@@ -4,15 +4,17 @@ A figure is displayed as one bundle of three representations of the same JSON:
 
 - `application/vnd.plotly.v1+json`: JupyterLab's plotly extension (shipped in the plotly wheel)
   draws it interactively, offline;
-- `text/html`: a `<div>` and a script calling `Plotly.newPlot`. An HTML export picks this one; the
-  report template loads one shared copy of plotly.js in the page head, so the script draws the
-  figure without any network and without inlining 4.8 MB of plotly.js into every report;
+- `text/html`: plotly's own `to_html` without plotly.js, a `<div>` and a script calling
+  `Plotly.newPlot`. An HTML export picks this one; the report template loads one shared copy of
+  plotly.js in the page head, so the script draws the figure without any network and without
+  inlining 4.8 MB of plotly.js into every report;
 - `text/plain`: the figure's title, for terminals and readable nbval diffs.
 
 Nothing in a bundle depends on time, memory addresses or randomness: the div id is derived from
-the figure's content, so a notebook's stored outputs and the reports are the same bytes on every
-run (nbval compares them strictly). `fig.show()` is never used: it imports nbformat in the kernel
-(over a second) and stores only the JSON representation, which HTML exports drop.
+the figure's content (plotly's own would be random), so a notebook's stored outputs and the
+reports are the same bytes on every run (nbval compares them strictly). `fig.show()` is never
+used: it imports nbformat in the kernel (over a second) and stores only the JSON representation,
+which HTML exports drop.
 """
 
 from __future__ import annotations
@@ -30,22 +32,12 @@ import plotly.io as pio
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 CONFIG = {"displaylogo": False, "responsive": True}
 DEFAULT_HEIGHT = 450
-_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028"}
-_SCRIPT_ESCAPES["\u2029"] = "\\u2029"
-
-
-def _script_json(value: object) -> str:
-    """JSON that is safe inside a <script> element, whatever text the evidence holds."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    for raw, escaped in _SCRIPT_ESCAPES.items():
-        text = text.replace(raw, escaped)
-    return text
 
 
 def figure_id(spec: dict[str, Any]) -> str:
     """A stable id for a figure: a digest of its JSON, so equal figures get equal ids."""
-    digest = hashlib.sha256(_script_json(spec).encode()).hexdigest()
-    return f"fig-{digest[:12]}"
+    text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return f"fig-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
 
 def title_of(fig: go.Figure) -> str:
@@ -57,15 +49,15 @@ def figure_bundle(fig: go.Figure) -> tuple[dict[str, Any], dict[str, Any]]:
     """The display data and metadata for `fig`: plotly JSON, HTML and a plain-text title."""
     spec = json.loads(pio.to_json(fig, validate=False))
     div_id = figure_id(spec)
-    height = fig.layout.height or DEFAULT_HEIGHT
-    html = (
-        f'<div id="{div_id}" class="plotly-graph-div" style="height:{height}px;width:100%;">'
-        "</div>\n"
-        '<script type="text/javascript">'
-        f'if (window.Plotly) {{ Plotly.newPlot("{div_id}", '
-        f"{_script_json(spec.get('data', []))}, {_script_json(spec.get('layout', {}))}, "
-        f"{_script_json(CONFIG)}); }}"
-        "</script>"
+    html = pio.to_html(
+        fig,
+        config=CONFIG,
+        include_plotlyjs=False,
+        include_mathjax=False,
+        full_html=False,
+        div_id=div_id,
+        default_height=f"{DEFAULT_HEIGHT}px",
+        validate=False,
     )
     data = {
         PLOTLY_MIMETYPE: {**spec, "config": CONFIG},
@@ -82,6 +74,18 @@ def show(fig: go.Figure) -> None:
 
     data, metadata = figure_bundle(fig)
     display(data, metadata=metadata, raw=True)
+
+
+def note_bundle(text: str) -> dict[str, str]:
+    """HTML (escaped) and plain text for one sentence, e.g. that a parameter has no data."""
+    return {"text/html": f'<p class="evidence-note">{escape(text)}</p>', "text/plain": text}
+
+
+def note(text: str) -> None:
+    """Display one sentence in place of a figure or table that would be empty."""
+    from IPython.display import display
+
+    display(note_bundle(text), raw=True)
 
 
 def table_bundle(frame: pd.DataFrame) -> dict[str, str]:

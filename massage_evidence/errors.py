@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 
 SHOWN_CHARACTERS = 80  # a value echoed in a message is cut to this many characters
 MESSAGE_CHARACTERS = 400  # no part of a problem's line is longer than this
+UNKNOWN_VALUE = "unknown-value"  # the code of a ParameterError for a value not allowed
 
 
 def shown(value: object) -> str:
@@ -50,7 +51,19 @@ class EvidenceError(MassageEvidenceError):
 
 
 class ParameterError(MassageEvidenceError, ValueError):
-    """A function or notebook parameter is not one of the allowed values."""
+    """A function or notebook parameter is not one of the allowed values.
+
+    `code` is stable, for programs (`unknown-value` for a value outside the allowed ones). In
+    IPython (JupyterLab, papermill, the batch's kernels) the error shows as one line, never as a
+    traceback through the package: IPython prints what `_render_traceback_` returns instead.
+    """
+
+    def __init__(self, message: str, code: str = "bad-parameter") -> None:
+        super().__init__(message)
+        self.code = code
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {' '.join(str(self).split())} [{self.code}]"]
 
 
 class QuantityError(MassageEvidenceError, ValueError):

@@ -14,11 +14,11 @@ environment, and when it has served REPORTS_PER_KERNEL reports. A replacement is
 so that it boots while the worker writes the report's files.
 
 The executed notebook is made deterministic before anything is written: execution counts are
-renumbered from 1 as a fresh kernel counts them, papermill's and nbclient's timestamps, durations
-and paths are dropped, and the injected-parameters cell gets a fixed id. Every file is written to
-a temporary name and renamed into place; the receipt, written last, marks the report complete and
-carries the digest of each file, so that a damaged file is noticed. A file that cannot be written
-fails that report only.
+renumbered from 1 as a fresh kernel counts them, papermill's timestamps, durations and paths are
+dropped (nbclient is asked to record none), and the injected-parameters cell gets a fixed id.
+Every file is written to a temporary name and renamed into place; the receipt, written last,
+marks the report complete and carries the digest of each file, so that a damaged file is noticed.
+A file that cannot be written fails that report only.
 """
 
 from __future__ import annotations
@@ -112,12 +112,12 @@ def renumber(nb: Any) -> Any:
 
 
 def clean(nb: Any) -> Any:
-    """Drop what changes from run to run: timings, paths, the injected cell's random id."""
+    """Drop what changes from run to run: papermill's timings and paths, the injected cell's
+    random id (nbclient records no timings: it runs with `record_timing=False`)."""
     kept = nb.metadata.get("papermill", {}).get("parameters", {})
     nb.metadata["papermill"] = {"parameters": kept}
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
         if INJECTED_TAG in cell.metadata.get("tags", []):
             cell.id = INJECTED_TAG
     return renumber(nb)
@@ -206,6 +206,7 @@ def _engine() -> str:
                 kernel_name=kernel_name,
                 timeout=execution_timeout,
                 log=logging.getLogger("papermill"),
+                record_timing=False,
             )
             try:
                 return client.execute()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 
-from .errors import ParameterError
+from .errors import UNKNOWN_VALUE, ParameterError
 from .evidence import Evidence
 
 EVERY = "*"
@@ -48,7 +48,8 @@ def check(ev: Evidence, name: str, value: object) -> str:
         return str(value)
     close = difflib.get_close_matches(str(value), values, n=1, cutoff=0.75)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise ParameterError(f"unknown {name} {value!r}{hint}; allowed: {', '.join(values)}")
+    message = f"unknown {name} {value!r}{hint}; allowed: {', '.join(values)}"
+    raise ParameterError(message, code=UNKNOWN_VALUE)
 
 
 def check_parameters(ev: Evidence, **values: object) -> None:

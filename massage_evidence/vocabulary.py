@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .errors import ParameterError
+from .errors import UNKNOWN_VALUE, ParameterError
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,9 @@ class Vocabulary:
         """Return `value` when it is a term of `field`; else raise a one-line ParameterError."""
         if value in self._fields[field]:
             return str(value)
-        raise ParameterError(self.unknown_message(field, value, parameter=parameter))
+        raise ParameterError(
+            self.unknown_message(field, value, parameter=parameter), code=UNKNOWN_VALUE
+        )
 
     def check_all(self, field: str, values: Iterable[object]) -> list[str]:
         return [self.check(field, value) for value in values]

@@ -263,8 +263,8 @@ def test_audit_sets_every_quote_beside_the_research(ev):
         assert all(quote in row.quotes for quote in claims["quote"])
         assert len(row.research.splitlines()) == row.results
     usual_care = table.set_index("assertion_id").loc["massage-better-than-usual-care", "research"]
-    assert "Mean difference −2.9; 95% CI −4.0 to −1.8" in usual_care
-    assert "means 3.41 vs 4.71; P = .01" in usual_care
+    assert "Mean difference −2.9 (95% CI −4.0 to −1.8)" in usual_care
+    assert "Group means with P: 3.41 vs 4.71; P = .01" in usual_care
     pd.testing.assert_frame_equal(table, audit(ev))
 
 
@@ -319,7 +319,7 @@ def test_the_audit_works_on_other_evidence(mini: Path):
     assert row["verdict"] == "partly_supported_short_term"
     assert row["research"] == (
         "Mini trial: Less pain with massage than with rest at two weeks. "
-        "[Mean difference −1.5; 95% CI −2.5 to −0.5; low certainty]"
+        "[Mean difference −1.5 (95% CI −2.5 to −0.5); GRADE certainty: Low]"
     )
 
 
@@ -349,8 +349,8 @@ def test_research_gives_each_result_in_words_with_its_certainty_and_provenance(e
     assert set(table["grade_certainty"]) == {NOT_REPORTED}
     pooled = table.loc["cochrane-2015-inactive-pain-short", "figures"]
     assert pooled == (
-        "Standardised mean difference (SMD) −0.75; 95% CI −0.90 to −0.60; "
-        "761 participants; 7 studies"
+        "Standardised mean difference (SMD) −0.75 (95% CI −0.90 to −0.60); "
+        "761 participants in 7 studies"
     )
     assert table.loc["cochrane-2015-inactive-function-long", "figures"] == (
         "Statement without a figure"
@@ -370,10 +370,10 @@ def test_a_figure_missing_from_the_sources_is_said_to_be_not_reported(ev):
     shown = research(dataclasses.replace(ev, results=table), "massage-better-than-usual-care")
     figures = shown.set_index("result_id")["figures"]
     assert figures["cherkin-2011-relaxation-function-10w"] == (
-        "Mean difference −2.9; 95% CI not reported in the sources we hold"
+        "Mean difference −2.9 (95% CI not reported in the sources we hold)"
     )
     assert figures["cherkin-2001-self-care-function-10w"] == (
-        "means 5.88 vs 8.92; P not reported in the sources we hold"
+        "Group means with P: 5.88 vs 8.92; P not reported in the sources we hold"
     )
 
 

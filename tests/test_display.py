@@ -27,8 +27,9 @@ def test_a_figure_is_plotly_json_html_and_plain_text():
     div_id = metadata["massage_evidence"]["figure"]
     assert metadata["massage_evidence"]["title"] == "A title"
     html = data["text/html"]
-    assert f'<div id="{div_id}" class="plotly-graph-div" style="height:321px;width:100%;">' in html
-    assert f'Plotly.newPlot("{div_id}", ' in html
+    assert re.search(r'<div style="height:\s*321px;\s*width:\s*100%;?">', html)  # its height
+    assert f'<div id="{div_id}" class="plotly-graph-div"' in html
+    assert re.search(rf'Plotly\.newPlot\(\s*"{div_id}",', html)
     assert "<script" in html and "src=" not in html  # plotly.js comes from the page, once
 
 
@@ -43,10 +44,17 @@ def test_the_bundle_is_the_same_bytes_every_time_and_differs_with_the_figure():
 
 def test_text_from_the_evidence_cannot_close_the_script():
     data, _ = display.figure_bundle(figure(text=HOSTILE, title=HOSTILE))
-    script = data["text/html"].split('<script type="text/javascript">', 1)[1]
-    body = script.removesuffix("</script>")
+    script = data["text/html"].split("<script", 1)[1].split(">", 1)[1]
+    body = script.rsplit("</script>", 1)[0]
     assert "<" not in body and ">" not in body
     assert data[display.PLOTLY_MIMETYPE]["data"][0]["hovertext"][0] == HOSTILE
+
+
+def test_a_note_is_one_escaped_sentence():
+    bundle = display.note_bundle(f"No figure for {HOSTILE}.")
+    assert bundle["text/html"].startswith('<p class="evidence-note">No figure for &lt;/script&gt;')
+    assert "<script>" not in bundle["text/html"]
+    assert bundle["text/plain"] == f"No figure for {HOSTILE}."
 
 
 def test_a_table_shows_every_character_escaped_and_no_index():

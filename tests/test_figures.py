@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -33,17 +34,30 @@ BUILDERS = {
     ),
     "safety_map": lambda ev: figures.safety_map(ev.claims, ev.sources, ev.vocabulary),
     "comparisons": lambda ev: figures.comparisons(
-        me.comparisons(ev), ev.vocabulary, highlight="acupuncture"
+        me.comparisons(ev), ev.sources, ev.vocabulary, highlight="acupuncture"
     ),
     "tension_map": lambda ev: figures.tension_map(me.tensions(ev), ev.vocabulary),
     "time_to_relief": lambda ev: figures.time_to_relief(
         me.time_to_relief(ev), ev.vocabulary, highlight="new_localized_injury"
     ),
+    "other_time_figures": lambda ev: figures.other_time_figures(
+        me.time_to_relief(ev), ev.vocabulary, highlight="back_pain_general"
+    ),
 }
 
 
+def data_traces(fig: go.Figure) -> list[go.Scatter]:
+    """The traces that draw something (not the marker-only lines of a legend)."""
+    return [trace for trace in fig.data if trace.hoverinfo != "skip"]
+
+
+def plain(text: str) -> str:
+    """A label as it reads: its lines joined by spaces, without bold or italics."""
+    return " ".join(re.sub(r"</?[bi]>", "", text).replace("<br>", " ").split())
+
+
 def hover_texts(fig: go.Figure) -> list[str]:
-    return [text for trace in fig.data for text in trace.hovertext]
+    return [text for trace in data_traces(fig) for text in trace.hovertext]
 
 
 @pytest.mark.parametrize("name", BUILDERS)
@@ -79,21 +93,29 @@ def test_the_evidence_map_draws_every_claim_once(ev):
 def test_time_to_relief_for_one_condition_names_it_in_the_title(ev):
     table = me.time_to_relief(ev, condition="widespread_longstanding_pain")
     fig = figures.time_to_relief(table, ev.vocabulary, highlight="widespread_longstanding_pain")
-    assert fig.layout.title.text == "Time to relief: Longer-lasting, widespread pain"
+    assert fig.layout.title.text == "How soon relief comes: Longer-lasting, widespread pain"
     (trace,) = fig.data
     assert trace.x == (0.0, 4.0) and trace.line.dash == "dot"  # "as many as four weeks"
     assert fig.layout.xaxis.title.text == "weeks"
 
 
 def test_a_highlighted_comparator_keeps_its_colour_and_greys_the_rest(ev):
-    fig = figures.comparisons(me.comparisons(ev), ev.vocabulary, highlight="acupuncture")
+    fig = figures.comparisons(
+        me.comparisons(ev), ev.sources, ev.vocabulary, highlight="acupuncture"
+    )
     colours = {
         text.split("</b>")[0].removeprefix("<b>"): colour
-        for trace in fig.data
+        for trace in data_traces(fig)
         for text, colour in zip(trace.hovertext, trace.marker.color, strict=True)
     }
     assert colours["harvard-014"] != figures.MUTED
     assert colours["harvard-013"] == figures.MUTED
+    (grey,) = [trace for trace in fig.data if trace.hoverinfo == "skip"]
+    assert (grey.name, grey.marker.color, grey.showlegend) == (
+        "Grey: other comparators",
+        figures.MUTED,
+        True,
+    )
 
 
 def test_text_from_the_evidence_is_escaped(ev):
@@ -107,7 +129,7 @@ def test_text_from_the_evidence_is_escaped(ev):
 
 
 def test_an_empty_table_still_gives_a_titled_figure(ev):
-    fig = figures.comparisons(me.comparisons(ev).iloc[:0], ev.vocabulary)
+    fig = figures.comparisons(me.comparisons(ev).iloc[:0], ev.sources, ev.vocabulary)
     assert fig.layout.title.text and fig.layout.annotations[0].text == "No claims in the evidence"
 
 
@@ -119,7 +141,7 @@ def forest_of(ev: me.Evidence, table=None) -> go.Figure:
 
 
 def drawn(fig: go.Figure) -> dict[str, go.Scatter]:
-    return {trace.customdata[0]: trace for trace in fig.data}
+    return {trace.customdata[0]: trace for trace in data_traces(fig)}
 
 
 def test_the_forest_draws_every_figure_exactly_as_studies_yaml_gives_it(ev):
@@ -149,7 +171,7 @@ def test_mean_differences_and_smds_never_share_a_panel(ev):
     smd_panels = 0
     for axis, kinds in panels.items():
         (estimate,) = {estimate for estimate, _ in kinds}  # one estimate type per panel
-        title = fig.layout["xaxis" + axis[1:]].title.text
+        title = plain(fig.layout["xaxis" + axis[1:]].title.text)
         assert title.startswith(ev.vocabulary.label("estimate_type", estimate)), title
         if estimate == "standardised_mean_difference":
             smd_panels += 1
@@ -176,12 +198,13 @@ def test_each_row_and_hover_names_what_the_result_is_and_where_it_comes_from(ev)
     assert "Relaxation massage (n = 136) vs Usual care (n = 133)" in trial
     assert "Short term (10 weeks)" in trial and "Source: Primary" in trial
     means = traces["cherkin-2001-self-care-function-10w"].hovertext[0]
-    assert "Group means with P: 5.88 vs 8.92, P &lt; .001" in means
+    assert "Group means with P: 5.88 vs 8.92; P &lt; .001" in means
     labels = [
         label for key in fig.layout if key.startswith("yaxis") for label in fig.layout[key].ticktext
     ]
-    assert sum("<i>As reported by a secondary source</i>" in label for label in labels) == 3
-    assert sum("<i>GRADE certainty: Very low</i>" in label for label in labels) == 2
+    labels = [plain(label) for label in labels]
+    assert sum("As reported by a secondary source" in label for label in labels) == 3
+    assert sum("GRADE certainty: Very low" in label for label in labels) == 2
     assert sum("● massage, ○ comparator; P" in label for label in labels) == 5
 
 
@@ -193,7 +216,7 @@ def test_a_missing_interval_or_certainty_is_said_to_be_not_reported(ev):
     trace = drawn(forest_of(ev, table))["cochrane-2015-active-pain-short"]
     assert trace.x == (-0.37,) and trace.mode == "markers"  # no interval is drawn or invented
     hover = trace.hovertext[0]
-    assert "−0.37; 95% CI not reported in the sources we hold" in hover
+    assert "−0.37 (95% CI not reported in the sources we hold)" in hover
     assert "Participants: not reported in the sources we hold" in hover
     assert "GRADE certainty: not reported in the sources we hold" in hover
 
@@ -220,3 +243,78 @@ def test_hover_names_the_basis_by_its_label_so_invoked_research_never_reads_as_c
     (best_studies,) = [t for t in texts if t.startswith("<b>harvard-014</b>")]
     assert "basis: Says studies show (none named) · hedge: Certain" in best_studies
     assert not any("Research cited" in t or "research_cited" in t for t in texts)
+
+
+RELIEF = {"sessions_to_relief", "time_to_benefit"}  # how soon relief comes (vocabulary: quantity)
+
+
+def drawn_claims(fig: go.Figure) -> set[str]:
+    return {text.split("</b>")[0].removeprefix("<b>") for text in hover_texts(fig)}
+
+
+def test_relief_is_drawn_apart_from_the_other_time_figures_and_each_is_titled_for_it(ev):
+    table = me.time_to_relief(ev)
+    quantity = table.set_index("claim_id")["quantity"].astype(str)
+    relief = figures.time_to_relief(table, ev.vocabulary)
+    other = figures.other_time_figures(table, ev.vocabulary)
+    assert {quantity[c] for c in drawn_claims(relief)} == RELIEF
+    assert drawn_claims(relief) | drawn_claims(other) == set(table["claim_id"])
+    assert not RELIEF & {quantity[c] for c in drawn_claims(other)}
+    assert relief.layout.title.text == "How soon relief comes, by condition"
+    # Soreness and relaxation last a day or two and up to two weeks: the title names them.
+    title = other.layout.title.text
+    assert title.startswith("Visit frequency, soreness duration, relaxation duration"), title
+    assert "relief" not in title.lower()
+
+
+def test_a_condition_without_relief_figures_highlights_nothing_in_the_relief_figure(ev):
+    fig = figures.time_to_relief(me.time_to_relief(ev), ev.vocabulary, highlight="sciatica")
+    assert fig.layout.title.text == "How soon relief comes, by condition"
+    assert {trace.line.color for trace in data_traces(fig)} == {figures.COLOURS[0]}
+    assert len(data_traces(fig)) == len(fig.data)  # no legend for a highlight that is not there
+
+
+def test_every_grey_highlight_and_second_colour_is_named_in_the_legend(ev):
+    time = figures.time_to_relief(
+        me.time_to_relief(ev), ev.vocabulary, highlight="new_localized_injury"
+    )
+    legend = {trace.name: trace.marker.color for trace in time.data if trace.showlegend}
+    assert legend == {
+        "New, localised injury": figures.COLOURS[0],
+        "Grey: other conditions": figures.MUTED,
+    }
+    forest = forest_of(ev)
+    legend = {trace.name: trace.marker.color for trace in forest.data if trace.showlegend}
+    assert legend == {
+        "Primary": figures.COLOURS[0],
+        "As reported by a secondary source": figures.COLOURS[1],
+    }
+    for trace in data_traces(forest):
+        secondary = trace.line.dash == "dash"
+        assert trace.marker.color == figures.COLOURS[1 if secondary else 0]
+
+
+def test_a_group_means_panel_names_its_scale_and_which_way_is_better(ev):
+    fig = forest_of(ev, audit.basis(ev, "massage-better-than-usual-care"))
+    titles = [plain(fig.layout[key].title.text) for key in fig.layout if key.startswith("xaxis")]
+    means = [title for title in titles if title.startswith("Group means with P")]
+    assert means, titles
+    # Cherkin 2001 (studies.yaml): function on the Roland scale, 0 to 23; massage 5.88 against
+    # 8.92 with self-care, favouring massage, so a lower mean is better.
+    function = next(title for title in means if ": Function" in title)
+    assert "Dysfunction (Roland disability), 0 to 23; lower is better" in function
+    for title in titles:
+        if title.startswith("Mean difference"):
+            assert "below 0 favours massage" in title
+
+
+def test_sources_go_by_their_short_names_in_the_order_of_sources_yaml(ev):
+    fig = figures.evidence_map(ev.claims, ev.sources, ev.vocabulary)
+    names = [html.unescape(t.replace("<br>", " ")) for t in fig.layout.xaxis.ticktext]
+    assert names == [
+        "WebMD",
+        "Lifescript.com",
+        "5 Things You Should Know",
+        "Harvard Health Publishing",
+        "Therapeutic Back Pain Massage",
+    ]

@@ -57,3 +57,45 @@ def test_an_assertion_is_an_audited_one_or_all(ev):
     message = str(error.value)
     assert message.startswith(f"unknown assertion {unaudited!r}")
     assert message.endswith(f"; allowed: all, {', '.join(audited)}") and "\n" not in message
+
+
+def test_a_wrong_parameter_is_one_line_with_its_code_in_ipython_not_a_traceback(ev, capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.user_ns["check"], shell.user_ns["ev"] = check, ev
+    shell.run_cell('check(ev, "condition", "sciatika")')
+    printed = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert len(printed) == 1, printed
+    assert printed[0].startswith(
+        "ParameterError: unknown condition 'sciatika' (did you mean 'sciatica'?); allowed: "
+    )
+    assert printed[0].endswith(" [unknown-value]")
+
+
+def test_a_wrong_notebook_parameter_stops_papermill_with_our_one_line(tmp_path):
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from .conftest import REPO
+
+    out = tmp_path / "out.ipynb"
+    with pytest.raises(PapermillExecutionError):
+        papermill.execute_notebook(
+            REPO / "notebooks" / "03_comparisons.ipynb",
+            out,
+            parameters={"comparator": "chiropractic"},
+            progress_bar=False,
+            cwd=REPO / "notebooks",
+        )
+    errors = [
+        output
+        for cell in nbformat.read(out, as_version=4).cells
+        for output in cell.get("outputs", [])
+        if output["output_type"] == "error"
+    ]
+    (error,) = errors
+    (line,) = error["traceback"]  # one line: no frame of the package, no frame at all
+    assert line.startswith("ParameterError: unknown comparator 'chiropractic'; allowed: ")
+    assert line.endswith(" [unknown-value]")

@@ -82,7 +82,7 @@ def test_each_report_draws_its_figures_with_the_one_shared_plotly_js(rendered):
         assert len(figures) >= 2
         for figure_id, _ in figures:
             assert re.search(f'<div class="plotly-graph-div" id="{figure_id}"', page)
-            assert f'Plotly.newPlot("{figure_id}", ' in page
+            assert re.search(rf'Plotly\.newPlot\(\s*"{figure_id}",', page)
         executed = json.loads((out / "notebooks" / f"{slug}.ipynb").read_text(encoding="utf-8"))
         assert executed["metadata"]["papermill"] == {"parameters": parameters[slug]}
 
@@ -136,7 +136,7 @@ def test_the_claim_audit_renders_offline_with_a_forest_per_audited_claim(tmp_pat
     assert page.count(NOTHING_TO_DRAW) == len(ev.audit) - len(drawn)  # said, not drawn empty
     for figure_id, _ in figures:
         assert f'<div class="plotly-graph-div" id="{figure_id}"' in page
-        assert f'Plotly.newPlot("{figure_id}", ' in page
+        assert re.search(rf'Plotly\.newPlot\(\s*"{figure_id}",', page)
     for words in ("not reported in the sources we hold", "As reported by a secondary source"):
         assert words in page
     assert "basis: Expert opinion" in page and "Verdict" in page

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import __version__, schema, synthesis
+from .. import schema, synthesis
+from .._version import __version__
 from ..evidence import Evidence
 from ..vocabulary import Vocabulary
 

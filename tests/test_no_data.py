@@ -1,0 +1,37 @@
+"""A parameter the evidence has no data for: the report says so in one sentence, once, instead of
+an empty table and the same chart twice."""
+
+from __future__ import annotations
+
+import nbformat
+import papermill
+
+import massage_evidence as me
+
+from .conftest import REPO
+
+
+def outputs(path) -> list[dict]:
+    cells = nbformat.read(path, as_version=4).cells
+    return [output for cell in cells for output in cell.get("outputs", [])]
+
+
+def test_a_condition_without_time_figures_says_so_in_one_sentence(tmp_path):
+    ev = me.load()
+    condition = "sciatica"
+    assert me.time_to_relief(ev, condition=condition).empty  # the premise, from the evidence
+    out = tmp_path / "02.ipynb"
+    papermill.execute_notebook(
+        REPO / "notebooks" / "02_time_to_relief.ipynb",
+        out,
+        parameters={"condition": condition},
+        progress_bar=False,
+        cwd=REPO / "notebooks",
+    )
+    shown = outputs(out)
+    texts = [o.get("data", {}).get("text/plain", "") for o in shown]
+    sentence = "The evidence holds no figure for how soon relief comes for sciatica."
+    assert texts.count(sentence) == 1
+    assert not any("<table" in o.get("data", {}).get("text/html", "") for o in shown)
+    figures = [text for text in texts if text.startswith("Figure: ")]
+    assert figures == ["Figure: How soon relief comes, by condition"]  # every condition, once
