@@ -3,8 +3,9 @@
 GRADEpro and Cochrane reviews set out a comparison as one row per outcome and time point: how
 many participants (and studies) the result rests on, the effect with its 95% CI as the source
 reports it, the certainty of the evidence, and a plain-language statement of what happens.
-`findings` builds those rows from the results of `studies.yaml` (figures only from there, never
-computed beyond adding the two arms' sizes; a figure missing there reads NOT_REPORTED), `table`
+`findings` builds those rows from the results of `studies.yaml` (figures only from there, none
+computed; where a result gives no participant count, its two arms' sizes at randomisation stand
+beside each other; a figure missing there reads NOT_REPORTED), `table`
 gives them as a report shows them, and `claims` lists the popular claims whose audit rests on a
 result of the comparison, to be read beside it.
 
