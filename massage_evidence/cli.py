@@ -116,6 +116,8 @@ def _reports(args: argparse.Namespace) -> int:
             progress=not args.quiet,
             executor=args.executor,
             scheduler=args.scheduler,
+            notebook=args.notebook,
+            parameters=args.parameter or (),
         )
     except (ExecutorError, OutputError) as error:
         print(f"massage-evidence: {error}", file=sys.stderr)
@@ -142,6 +144,9 @@ def _reports(args: argparse.Namespace) -> int:
         counts = {s: sum(e.status == s for e in chosen) for s in (RENDERED, UP_TO_DATE, FAILED)}
         summary = ", ".join(f"{n} {status}" for status, n in counts.items())
         print(f"{len(chosen)} reports: {summary}; index: {batch.index}")
+    for entry in chosen:
+        if entry.report.ad_hoc and not args.quiet:
+            print(f"ad hoc report: {batch.index.parent / entry.report.slug}.html")
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -344,6 +349,20 @@ def parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="the Dask scheduler to render on, e.g. tcp://10.0.0.5:8786 (default with --executor "
         "dask: a local cluster of --jobs workers)",
+    )
+    reports.add_argument(
+        "--notebook",
+        metavar="NAME",
+        help="render one report of this notebook (e.g. 09_summary_of_findings) with the "
+        "parameters given by -p, outside its declared grid if need be: into the same folder and "
+        "index, marked ad hoc there",
+    )
+    reports.add_argument(
+        "-p",
+        "--parameter",
+        action="append",
+        metavar="KEY=VALUE",
+        help="a parameter of --notebook (repeat for more); the others keep their defaults",
     )
     reports.set_defaults(run=_reports)
 

@@ -52,11 +52,16 @@ class Notebook:
 
 @dataclass(frozen=True)
 class Report:
-    """One notebook with one parameter set, and the safe name its output files take."""
+    """One notebook with one parameter set, and the safe name its output files take.
+
+    `ad_hoc` marks a report asked for outside the notebook's declared parameter sets (see
+    `ad_hoc`); the index says so.
+    """
 
     notebook: Notebook
     parameters: dict[str, Any]
     slug: str
+    ad_hoc: bool = False
 
 
 def _defaults(path: Path, cells: list[dict[str, Any]]) -> dict[str, Any]:
@@ -174,3 +179,81 @@ def reports(ev: Evidence, notebooks: list[Notebook]) -> list[Report]:
                 seen[report.slug] = report
                 grid.append(report)
     return grid
+
+
+def find_notebook(notebooks: list[Notebook], name: str) -> Notebook:
+    """The notebook called `name`: its file name, with or without `.ipynb`, its report name
+    (`09-summary-of-findings`) or its number alone (`09`) when no other notebook has it;
+    ParameterError in one line naming them all when none is."""
+    wanted = name.removesuffix(".ipynb")
+    for notebook in notebooks:
+        if wanted in (notebook.name, slug(notebook.name, {})):
+            return notebook
+    numbered = [n for n in notebooks if wanted.isdigit() and n.name.split("_")[0] == wanted]
+    if len(numbered) == 1:
+        return numbered[0]
+    known = ", ".join(n.name for n in notebooks) or "none"
+    close = difflib.get_close_matches(wanted, [n.name for n in notebooks], n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise ParameterError(f"unknown notebook {name!r}{hint}; notebooks: {known}")
+
+
+def _typed(notebook: Notebook, name: str, text: str) -> object:
+    """A `-p` value as the type of the parameter's default: a whole number, a number,
+    true/false, or text (a default of None: a number when it reads as one, else text)."""
+    default = notebook.defaults.get(name)
+    if isinstance(default, str):
+        return text
+    kind = type(default)
+    try:
+        if kind is bool:
+            return {"true": True, "false": False}[text.lower()]
+        if kind is int:
+            return int(text)
+        if kind is float:
+            return float(text)
+    except (KeyError, ValueError):
+        what = {bool: "true or false", int: "a whole number", float: "a number"}[kind]
+        raise ParameterError(
+            f"{notebook.path.name}: parameter {name} must be {what}, not {text!r}"
+        ) from None
+    for parse in (int, float):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    return text
+
+
+def parse_assignments(notebook: Notebook, assignments: list[str]) -> dict[str, object]:
+    """`key=value` texts (the CLI's `-p`) as parameters, each value of its default's type."""
+    chosen: dict[str, object] = {}
+    for assignment in assignments:
+        key, equals, text = assignment.partition("=")
+        key = key.strip()
+        if not equals or not key:
+            raise ParameterError(
+                f"-p {assignment!r}: expected key=value, e.g. -p comparison=acupuncture"
+            )
+        if key in chosen:
+            raise ParameterError(f"-p: parameter {key} is given twice")
+        chosen[key] = _typed(notebook, key, text) if key in notebook.defaults else text
+    return chosen
+
+
+def ad_hoc_report(ev: Evidence, notebook: Notebook, parameters: dict[str, object]) -> Report:
+    """The report of `notebook` with `parameters` (the others keep their defaults), checked like
+    the grid's: ParameterError in one line when a name or a value is wrong. Marked `ad_hoc`
+    unless the notebook declares the same parameter set."""
+    for name, value in parameters.items():
+        _check_value(ev, notebook, name, value)
+    named = slug(notebook.name, parameters)
+    declared = {r.slug for r in reports(ev, [notebook])}
+    return Report(notebook, dict(parameters), named, ad_hoc=named not in declared)
+
+
+def ad_hoc(ev: Evidence, notebooks: list[Notebook], name: str, assignments: list[str]) -> Report:
+    """The report of notebook `name` with the CLI's `-p key=value` assignments (see
+    `find_notebook`, `parse_assignments` and `ad_hoc_report`)."""
+    notebook = find_notebook(notebooks, name)
+    return ad_hoc_report(ev, notebook, parse_assignments(notebook, assignments))

@@ -5,7 +5,8 @@ The parameter's name says what it takes. A parameter named after a vocabulary fi
 (`condition`, `comparator`, `category`, …) takes that field's terms; `source` and `claim` take the
 ids of the evidence, and `assertion` the ids of the audited assertions (`evidence/audit.yaml`) or
 `all` of them. A wrong value raises a one-line ParameterError naming the allowed values. `expand`
-turns the wildcard `*` of a declared parameter set into every value the evidence uses.
+turns the wildcard `*` of a declared parameter set into every value the evidence uses: in its
+claims, or, for a field of the research results only (`comparison`), in those.
 """
 
 from __future__ import annotations
@@ -67,7 +68,10 @@ def expand(ev: Evidence, name: str, value: object) -> list[object]:
         raise ParameterError(
             f"{name} takes no {EVERY!r}: it is neither a vocabulary field nor an id"
         )
-    if name in ID_DOMAINS or name not in ev.claims.columns:
+    if name in ID_DOMAINS:
         return list(allowed(ev, name))
-    used = set(ev.claims[name].dropna().astype(str))
-    return [term for term in allowed(ev, name) if term in used]
+    for table in (ev.claims, ev.results):  # the claims' terms, else the research results'
+        if name in table.columns:
+            used = set(table[name].dropna().astype(str))
+            return [term for term in allowed(ev, name) if term in used]
+    return list(allowed(ev, name))

@@ -22,9 +22,16 @@ Layout of the output folder:
     sources/<source>.html      each source's text with its claims marked (see `reader`)
     assertions.html            every assertion, its verdict and its claims (see `pages`)
     .receipts/<report>.json    digest, status, reason and figures of the last render
+    .ad-hoc.json               the ad hoc reports of this folder (notebook and parameters)
 
 The index, the reader pages, the assertions page and the search index are written after the
 reports, each only when its bytes change.
+
+An ad hoc report (`render(notebook=..., parameters=[...])`, the CLI's `--notebook NAME -p
+key=value`) is one parameter set outside a notebook's declared grid, checked like the grid's and
+rendered into the same folder. It is recorded in `.ad-hoc.json`, so that the index lists it,
+marked ad hoc, and later runs keep it current like the grid's reports; one that no longer checks
+(its notebook gone, a value no longer allowed) is dropped from the record with one line on stderr.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
@@ -55,6 +62,7 @@ from .paths import resolve as resolve_project
 from .store import write_atomic, write_if_changed
 
 DEFAULT_TIMEOUT = 300.0
+AD_HOC_FILE = ".ad-hoc.json"
 TOOLS = ("plotly", "papermill", "nbconvert", "nbclient", "ipykernel")
 RENDERED, UP_TO_DATE, FAILED, NOT_RENDERED, OUT_OF_DATE = (
     "rendered",
@@ -246,6 +254,7 @@ def index_html(
         groups[-1]["rows"].append(
             {
                 "slug": slug,
+                "ad_hoc": report.ad_hoc,
                 "href": links.report_href(report.notebook.name, report.parameters),
                 "has_html": paths(out, slug)["html"].is_file(),
                 "parameters": list(_labels(ev, report.parameters).items()),
@@ -380,6 +389,47 @@ def _run(
             bar.close()
 
 
+def _recorded_ad_hoc(
+    ev: Evidence, notebooks: list[grid.Notebook], target: Path, declared: set[str]
+) -> list[grid.Report]:
+    """The ad hoc reports recorded in `target` that still check (see the module's text)."""
+    try:
+        recorded = json.loads((target / AD_HOC_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    kept = []
+    for item in recorded if isinstance(recorded, list) else []:
+        try:
+            name, parameters = item["notebook"], item["parameters"]
+            if not isinstance(name, str) or not isinstance(parameters, dict):
+                raise ParameterError("not a notebook name and its parameters")
+            report = grid.ad_hoc_report(ev, grid.find_notebook(notebooks, name), parameters)
+        except (ParameterError, KeyError, TypeError) as error:
+            print(
+                f"massage-evidence: {AD_HOC_FILE}: {item!r:.100} left out of the index: {error}",
+                file=sys.stderr,
+            )
+            continue
+        if report.ad_hoc and report.slug not in declared:
+            kept.append(report)
+    return kept
+
+
+def _write_ad_hoc(target: Path, extra: list[grid.Report]) -> None:
+    """Record the ad hoc reports of `target` (only when the record changes)."""
+    path = target / AD_HOC_FILE
+    if not extra and not path.exists():
+        return
+    listed = [{"notebook": r.notebook.name, "parameters": r.parameters} for r in extra]
+    text = json.dumps(listed, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    try:
+        unchanged = path.read_text(encoding="utf-8") == text
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        write_atomic(path, text)
+
+
 def render(
     out: str | os.PathLike[str] | None = None,
     *,
@@ -394,6 +444,8 @@ def render(
     progress: bool = True,
     executor: str | None = None,
     scheduler: str | None = None,
+    notebook: str | None = None,
+    parameters: Sequence[str] = (),
 ) -> Batch:
     """Render every selected report of the grid that is out of date into `out`.
 
@@ -405,7 +457,9 @@ def render(
     "process" (a local process pool of `jobs` processes, the default) or "dask" (a local Dask
     cluster of `jobs` workers, or the cluster whose scheduler is at `scheduler`); ExecutorError
     when it cannot be
-    used, LostExecutor (after the index is written) when it goes away mid-batch.
+    used, LostExecutor (after the index is written) when it goes away mid-batch. `notebook` and
+    `parameters` (`key=value` texts) render that one report only, an ad hoc one when the
+    notebook does not declare that parameter set (see the module's text).
     """
     kind = executor or (executors.DASK if scheduler else executors.PROCESS)
     if kind not in executors.EXECUTORS:
@@ -416,9 +470,26 @@ def render(
         raise ParameterError("--scheduler needs --executor dask")
     project = resolve_project(evidence=evidence, notebooks=notebooks, reports=out, corpus=corpus)
     folder, target = project.notebooks, project.reports
+    if parameters and notebook is None:
+        raise ParameterError("-p needs --notebook NAME: the notebook the parameters are for")
+    if notebook is not None and only is not None:
+        raise ParameterError("--notebook renders one report: it does not take --only")
     ev = load(project.evidence, corpus=project.corpus)
-    everything = grid.reports(ev, grid.notebooks(folder))
-    selected = [r for r in everything if only is None or matches(r.slug, only)]
+    found = grid.notebooks(folder)
+    everything = grid.reports(ev, found)
+    declared = {r.slug for r in everything}
+    requested = grid.ad_hoc(ev, found, notebook, list(parameters)) if notebook else None
+    extra = _recorded_ad_hoc(ev, found, target, declared)
+    if requested is not None and requested.ad_hoc and requested.slug not in declared:
+        extra = sorted(
+            [*(r for r in extra if r.slug != requested.slug), requested], key=lambda r: r.slug
+        )
+    position = {n.path: i for i, n in enumerate(found)}
+    everything = sorted([*everything, *extra], key=lambda r: position[r.notebook.path])
+    if requested is not None:
+        selected = [r for r in everything if r.slug == requested.slug]
+    else:
+        selected = [r for r in everything if only is None or matches(r.slug, only)]
     if only is not None and not selected:
         names = ", ".join(r.slug for r in everything[:3])
         raise ParameterError(f"no report matches {only!r}; report names look like: {names}")
@@ -434,6 +505,10 @@ def render(
         )
 
     usable_output(target)
+    try:
+        _write_ad_hoc(target, extra)
+    except OSError as error:
+        raise OutputError(f"--out {target}: cannot write there ({error.strerror})") from None
     stale = [r for r in selected if force or not current(r)]
     environment = {"MASSAGE_EVIDENCE_DIR": str(ev.root)}
     if project.corpus is not None:

@@ -30,6 +30,19 @@ def _assert_figures_drawn(page, html: str, name: str) -> int:
     return len(expected)
 
 
+def _undrawable() -> list[str]:
+    """The summary-of-findings reports whose comparison has no result the forest plot draws."""
+    from massage_evidence import audit, figures, grid, links, load
+
+    ev = load()
+    notebook = Path(__file__).resolve().parents[2] / "notebooks" / "09_summary_of_findings.ipynb"
+    return [
+        links.report_href(report.notebook.name, report.parameters)
+        for report in grid.reports(ev, [grid.read_notebook(notebook)])
+        if figures.drawable(audit.results(ev, **report.parameters)).empty
+    ]
+
+
 def test_every_report_linked_from_the_index_draws_its_figures_offline(page, all_reports: Path):
     refused = block_outside(page, all_reports)
     page.goto((all_reports / "index.html").as_uri())
@@ -49,10 +62,12 @@ def test_every_report_linked_from_the_index_draws_its_figures_offline(page, all_
         if link.startswith("02-time-to-relief--new"):
             page.screenshot(path=artifact("report.png"), full_page=False)
     # Every report draws at least one figure, except a claim-audit report on one assertion that
-    # no research we hold measures: it says so instead (the "all" audit report draws them all).
+    # no research we hold measures: it says so instead (the "all" audit report draws them all),
+    # and a summary of findings of a comparison whose results have no effect or means to draw.
     audit_one = [link for link in links if link.startswith("07-claim-audit--")]
     audit_one.remove("07-claim-audit--all.html")
-    assert all(drawn[link] >= 1 for link in links if link not in audit_one), drawn
+    assert all(drawn[link] >= 1 for link in links if link not in audit_one + _undrawable()), drawn
+    assert all(drawn[link] == 0 for link in _undrawable()), drawn
     assert drawn["07-claim-audit--all.html"] >= sum(drawn[link] for link in audit_one) > 0
     assert refused == []
     assert page.console_errors == []
