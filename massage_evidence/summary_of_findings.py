@@ -32,10 +32,11 @@ from typing import Any
 
 import pandas as pd
 
-from . import links, paths, store
-from .audit import NOT_REPORTED, format_numbers, format_p, results
+from . import links, paths, store, wording
+from .audit import results
 from .errors import ReportError
 from .evidence import Evidence
+from .wording import NOT_REPORTED
 
 RULE_FILE = "summary_of_findings.yaml"
 SIZES = ("large", "moderate", "small", "trivial")
@@ -207,30 +208,14 @@ def _participants_text(row: pd.Series) -> str:
 
 
 def _effect_text(row: pd.Series, ev: Evidence) -> str:
-    """The result's figures as the source reports them; its kind where it has none."""
-    kind = row["estimate_type"]
-    label = ev.vocabulary.label("estimate_type", kind)
-    if pd.notna(row["value"]):
-        if pd.notna(row["ci_low"]):
-            value, low, high = format_numbers(row["value"], row["ci_low"], row["ci_high"])
-            text = f"{label} {value} (95% CI {low} to {high})"
-        else:
-            text = f"{label} {format_numbers(row['value'])[0]} (95% CI {NOT_REPORTED})"
-    elif pd.notna(row["arm_mean"]) and pd.notna(row["comparator_mean"]):
-        arm, comparator = format_numbers(row["arm_mean"], row["comparator_mean"])
-        text = f"Means {arm} vs {comparator}"
-    elif pd.notna(row["range_low"]):
-        low, high = (f"{v:g}" for v in (row["range_low"], row["range_high"]))
-        text = f"{low}% to {high}% of participants"
-    else:
-        text = label
-    if pd.notna(row["p_value"]):
-        relation = ev.vocabulary.label("p_relation", row["p_relation"])
-        text += f", P {relation} {format_p(row['p_value'])}"
-    elif kind == "group_means":
-        text += f", P {NOT_REPORTED}"
+    """The result's figures as the source reports them (worded by `wording`, as everywhere);
+    its kind where it has none."""
+    vocabulary = ev.vocabulary
+    figures = wording.estimate(row, vocabulary) or wording.share_range(row)
+    figures = figures or vocabulary.label("estimate_type", str(row["estimate_type"]))
+    text = "; ".join(part for part in (figures, wording.p_value(row, vocabulary)) if part)
     if row["provenance"] == "secondary":
-        text += " (as reported by a secondary source)"
+        text += f" ({_lower_first(wording.provenance(row, vocabulary))})"
     return text
 
 
