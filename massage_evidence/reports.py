@@ -18,7 +18,9 @@ Layout of the output folder:
     notebooks/<report>.ipynb   the executed notebook
     assets/plotly.min.js       the one copy of plotly.js every report loads
     assets/report.css          the one stylesheet
-    .receipts/<report>.json    digest, status, reason and figures of the last render
+    assets/tables.js, .css     the filter box of long tables
+    data/<report>/NN-name.csv  every table a report shows, as CSV (linked under the table)
+    .receipts/<report>.json    digest, status, reason, figures and files of the last render
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from . import executors, grid
+from . import executors, grid, provenance
 from ._version import __version__
 from .errors import ParameterError, ReportError
 from .evidence import Evidence, load
@@ -86,9 +88,11 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _shared_digest(ev: Evidence, include_code: bool) -> str:
-    """What every report depends on: evidence files, package code and version, tools, options."""
+def _shared_digest(ev: Evidence, include_code: bool, stamp: str = "") -> str:
+    """What every report depends on: evidence files, package code and version, tools, options,
+    and the build stamp the reports carry."""
     digest = Fingerprint("reports").add("massage-evidence", __version__)
+    digest.add("stamp", stamp)
     for tool in TOOLS:
         digest.add(tool, metadata.version(tool))
     digest.add("include_code", str(include_code))
@@ -129,13 +133,21 @@ def _receipt(out: Path, slug: str) -> dict:
 
 
 def _intact(out: Path, slug: str, receipt: dict) -> bool:
-    """Whether the report's HTML and notebook are the very bytes its receipt recorded."""
+    """Whether the report's HTML, notebook and tables' CSV files are the very bytes its receipt
+    recorded (a CSV file is recorded by its address, in the report's own data folder)."""
     recorded = receipt.get("files")
     if not isinstance(recorded, dict):
         return False
     where = paths(out, slug)
+    data = f"{where['data'].relative_to(out).as_posix()}/"
+    tables = [name for name in recorded if name not in ("html", "notebook")]
+    if not all(name.startswith(data) and "/" not in name.removeprefix(data) for name in tables):
+        return False
     try:
-        return all(recorded.get(name) == file_digest(where[name]) for name in ("html", "notebook"))
+        return all(
+            recorded.get(name) == file_digest(where[name] if name in where else out / name)
+            for name in ("html", "notebook", *tables)
+        )
     except OSError:
         return False
 
@@ -182,6 +194,8 @@ def write_assets(out: Path) -> None:
     plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     _copy_if_changed(plotly_js, out / "assets" / "plotly.min.js")
     _copy_if_changed(TEMPLATES / TEMPLATE / "static" / "report.css", out / "assets" / "report.css")
+    for name in ("tables.js", "tables.css"):  # the filter box of long tables
+        _copy_if_changed(TEMPLATES / TEMPLATE / "static" / name, out / "assets" / name)
 
 
 def _status_cell(entry: Entry, out: Path) -> str:
@@ -388,7 +402,8 @@ def render(
     if only is not None and not selected:
         names = ", ".join(r.slug for r in everything[:3])
         raise ParameterError(f"no report matches {only!r}; report names look like: {names}")
-    shared = _shared_digest(ev, include_code)
+    stamp = provenance.stamp(ev.root).text()
+    shared = _shared_digest(ev, include_code, stamp)
     digests = {r.slug: fingerprint(r, shared) for r in everything}
 
     def current(report: grid.Report) -> bool:
@@ -416,6 +431,7 @@ def render(
             include_code=include_code,
             timeout=timeout,
             environment=environment,
+            stamp=stamp,
         )
         for r in stale
     ]
