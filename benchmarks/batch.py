@@ -170,6 +170,12 @@ def main() -> None:
         with Cost() as rerun:
             run([BIN / "massage-evidence", "reports", "--quiet", "--out", out])
         say(f"unchanged re-run: {rerun.wall:.2f} s wall, {rerun.cpu:.2f} s CPU (goal <= 2 s)")
+        tables = sorted((out / links.DATA_FOLDER).rglob("*.csv"))
+        say(
+            f"not in the median: {len(tables)} CSV downloads of the tables, "
+            f"{sum(p.stat().st_size for p in tables) / 1000:.1f} KB in all (largest "
+            f"{max((p.stat().st_size for p in tables), default=0) / 1000:.1f} KB)"
+        )
         sizes = {r.slug: (out / f"{r.slug}.html").stat().st_size for r in reports}
         median = statistics.median_low(sizes.values())
         typical = next(r for r in reports if sizes[r.slug] == median)

@@ -15,6 +15,11 @@ the figure's content (plotly's own would be random), so a notebook's stored outp
 reports are the same bytes on every run (nbval compares them strictly). `fig.show()` is never
 used: it imports nbformat in the kernel (over a second) and stores only the JSON representation,
 which HTML exports drop.
+
+A table (a DataFrame, or a `Table` of readable cells from `massage_evidence.tables`) is displayed
+as escaped HTML with its links, plain text, and its CSV text in the output's metadata: the batch
+writes that CSV beside the report and links it under the table (see `execute`); JupyterLab
+ignores it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from html import escape, unescape
 from typing import Any
 
@@ -32,6 +38,8 @@ import plotly.io as pio
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 CONFIG = {"displaylogo": False, "responsive": True}
 DEFAULT_HEIGHT = 450
+TABLES_KEY = "massage_evidence"  # the output metadata the batch reads (see execute.py)
+FILTER_FROM = 10  # a table of more rows than this gets a filter box
 
 
 def figure_id(spec: dict[str, Any]) -> str:
@@ -88,18 +96,96 @@ def note(text: str) -> None:
     display(note_bundle(text), raw=True)
 
 
-def table_bundle(frame: pd.DataFrame) -> dict[str, str]:
-    """HTML (escaped, every text shown in full) and plain text for a table."""
-    shown = frame.astype(object).where(frame.notna(), "")
-    html = shown.to_html(index=False, escape=True, border=0, classes="evidence-table")
-    return {"text/html": html, "text/plain": shown.to_string(index=False, max_colwidth=60)}
+@dataclass(frozen=True)
+class Link:
+    """A piece of a table cell's text, linked to `href` (a page of the output folder) or not."""
+
+    text: str
+    href: str | None = None
 
 
-def table(frame: pd.DataFrame) -> None:
-    """Display `frame` in full: no truncated quotes, missing values blank, no index column."""
+@dataclass(frozen=True)
+class Cell:
+    """A table cell made of pieces, some of them links; its text is theirs joined, a newline in
+    it a line break. Tables, CSV files and plain text read the text; HTML shows the links."""
+
+    parts: tuple[Link, ...]
+
+    def __str__(self) -> str:
+        return "".join(part.text for part in self.parts)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as a report shows it: readable headers and cells (text or `Cell`), and a short
+    name for the file it downloads as (``<n>-<name>.csv``)."""
+
+    frame: pd.DataFrame
+    name: str = "table"
+
+
+def _text(value: object) -> str:
+    """A cell's text: blank when missing."""
+    if isinstance(value, Cell):
+        return str(value)
+    return "" if value is None or pd.isna(value) else str(value)
+
+
+def _cell_html(value: object) -> str:
+    """A cell as escaped HTML: links as anchors, newlines as line breaks."""
+    parts = value.parts if isinstance(value, Cell) else (Link(_text(value)),)
+    html = []
+    for part in parts:
+        text = escape(part.text).replace("\n", "<br>")
+        html.append(f'<a href="{escape(part.href)}">{text}</a>' if part.href else text)
+    return "".join(html)
+
+
+def table_csv(frame: pd.DataFrame) -> str:
+    """The table as CSV text: the same headers and cell texts as shown, missing values blank,
+    rows in the order shown, lines ending in \\n, so the same table gives the same bytes."""
+    texts = frame.astype(object).map(_text) if len(frame) else frame.astype(object)
+    return texts.to_csv(index=False, lineterminator="\n")
+
+
+def table_bundle(table: Table | pd.DataFrame) -> tuple[dict[str, str], dict[str, Any]]:
+    """HTML (escaped, every text shown in full, links kept), plain text, and as metadata the
+    table's CSV text and name, which the batch writes beside the report as a download.
+
+    A table of more than FILTER_FROM rows gets a filter box, hidden until the report's script
+    (assets/tables.js) shows it: in JupyterLab, where no script runs, nothing appears.
+    """
+    table = table if isinstance(table, Table) else Table(table)
+    frame = table.frame
+    head = "".join(f"<th>{escape(str(column))}</th>" for column in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_cell_html(value)}</td>" for value in values) + "</tr>\n"
+        for values in frame.itertuples(index=False)
+    )
+    filter_box = ""
+    if len(frame) > FILTER_FROM:
+        filter_box = (
+            f'<input type="search" class="table-filter" hidden placeholder="Filter the '
+            f'{len(frame)} rows" aria-label="Filter the rows of this table">\n'
+        )
+    html = (
+        f'<div class="evidence-table-wrap">\n{filter_box}'
+        f'<table class="evidence-table">\n<thead><tr>{head}</tr></thead>\n'
+        f"<tbody>\n{rows}</tbody>\n</table>\n</div>"
+    )
+    texts = frame.astype(object).map(_text) if len(frame) else frame.astype(object)
+    plain = texts.to_string(index=False, max_colwidth=60)
+    metadata = {TABLES_KEY: {"tables": [{"name": table.name, "csv": table_csv(frame)}]}}
+    return {"text/html": html, "text/plain": plain}, metadata
+
+
+def table(table: Table | pd.DataFrame) -> None:
+    """Display a table in full: no truncated quotes, missing values blank, no index column,
+    links kept (see `table_bundle`)."""
     from IPython.display import display
 
-    display(table_bundle(frame), raw=True)
+    data, metadata = table_bundle(table)
+    display(data, metadata=metadata, raw=True)
 
 
 def card_bundle(title: str, fields: Mapping[str, str]) -> dict[str, str]:
@@ -137,26 +223,32 @@ def _records(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     return html, plain
 
 
-def side_by_side_bundle(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
-    """HTML placing each captioned table beside the next (stacked when narrow), and plain text.
+def side_by_side_bundle(
+    tables: Mapping[str, pd.DataFrame],
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """HTML placing each captioned table beside the next (stacked when narrow), plain text, and
+    as metadata each table's CSV text named by its caption (see `table_bundle`).
 
     A row reads as a record, not a table row (see `_records`): two tables of long texts side by
     side stay readable. A table of fewer than two columns cannot be shown so; an empty one reads
     None.
     """
-    columns, plain = [], []
+    columns, plain, downloads = [], [], []
     for caption, frame in tables.items():
         html, text = _records(frame) if len(frame) else (["<p>None.</p>"], ["None."])
         heading = f"<h4>{escape(caption)}</h4>"
         columns.append(f'<div style="flex:1 1 24em;min-width:0">{heading}{"".join(html)}</div>')
         plain.append("\n".join([caption, *text]))
+        downloads.append({"name": caption, "csv": table_csv(frame)})
     layout = "display:flex;flex-wrap:wrap;gap:0 32px"
     html = f'<div class="side-by-side" style="{layout}">{"".join(columns)}</div>'
-    return {"text/html": html, "text/plain": "\n\n".join(plain)}
+    data = {"text/html": html, "text/plain": "\n\n".join(plain)}
+    return data, {TABLES_KEY: {"tables": downloads}}
 
 
 def side_by_side(tables: Mapping[str, pd.DataFrame]) -> None:
     """Display tables side by side, each under its caption (the key), a row as a record."""
     from IPython.display import display
 
-    display(side_by_side_bundle(tables), raw=True)
+    data, metadata = side_by_side_bundle(tables)
+    display(data, metadata=metadata, raw=True)

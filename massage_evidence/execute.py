@@ -19,6 +19,11 @@ dropped (nbclient is asked to record none), and the injected-parameters cell get
 Every file is written to a temporary name and renamed into place; the receipt, written last,
 marks the report complete and carries the digest of each file, so that a damaged file is noticed.
 A file that cannot be written fails that report only.
+
+Every table a report shows is also written as CSV beside it (`links.table_href`: numbered in the
+order the report shows them), from the CSV text `display.table` put in the output's metadata, and
+linked under the table; a re-render removes the report's CSV files it no longer writes. The report
+carries the batch's build stamp (`provenance`) in its footer.
 """
 
 from __future__ import annotations
@@ -28,16 +33,19 @@ import contextlib
 import ctypes
 import functools
 import hashlib
+import html
 import json
 import logging
 import os
 import signal
 import subprocess
 import threading
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import links
 from .store import write_atomic
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -50,6 +58,7 @@ RESET_TIMEOUT = 30.0
 KERNEL_ARGUMENTS = [
     "--HistoryManager.hist_file=:memory:",
     "--IPKernelApp.exec_lines=import massage_evidence.display, massage_evidence.figures",
+    "--IPKernelApp.exec_lines=import massage_evidence.tables",
     "--IPKernelApp.exec_lines=import massage_evidence.kernel_state",
     "--IPKernelApp.exec_lines=massage_evidence.kernel_state.remember()",
     "--IPKernelApp.exec_lines=del massage_evidence",
@@ -71,6 +80,7 @@ class Job:
     include_code: bool
     timeout: float
     environment: dict[str, str] = field(default_factory=dict)
+    stamp: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,14 +91,16 @@ class Outcome:
     status: str
     reason: str = ""
     figures: tuple[tuple[str, str], ...] = ()
+    tables: tuple[str, ...] = ()
 
 
 def paths(out: Path, slug: str) -> dict[str, Path]:
-    """Where a report's files live under `out`."""
+    """Where a report's files live under `out` (its tables' CSV files: in "data")."""
     return {
         "html": out / f"{slug}.html",
         "notebook": out / "notebooks" / f"{slug}.ipynb",
         "receipt": out / ".receipts" / f"{slug}.json",
+        "data": out / links.DATA_FOLDER / slug,
     }
 
 
@@ -129,9 +141,49 @@ def figures(nb: Any) -> tuple[tuple[str, str], ...]:
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             shown = output.get("metadata", {}).get(FIGURE_KEY)
-            if shown:
+            if shown and "figure" in shown:
                 found.append((shown["figure"], shown["title"]))
     return tuple(found)
+
+
+DOWNLOAD = '<p class="table-download"><a href="{href}" download>Download {what} (CSV)</a></p>'
+
+
+def tables(nb: Any, slug: str) -> dict[str, str]:
+    """Each table's CSV text by its address (`links.table_href`), in the order the report shows
+    them; a link to it is added under each table's HTML in `nb`."""
+    found: dict[str, str] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            shown = output.get("metadata", {}).get(FIGURE_KEY) or {}
+            downloads = []
+            for table in shown.get("tables", []):
+                href = links.table_href(slug, len(found) + 1, table["name"])
+                found[href] = table["csv"]
+                named = html.escape(f"“{table['name']}”")
+                what = "this table" if len(shown["tables"]) == 1 else named
+                downloads.append(DOWNLOAD.format(href=html.escape(href), what=what))
+            if downloads and "text/html" in output.get("data", {}):
+                shown_html = output["data"]["text/html"]
+                shown_html = "".join(shown_html) if isinstance(shown_html, list) else shown_html
+                output["data"]["text/html"] = "\n".join([shown_html, *downloads])
+    return found
+
+
+def _write_tables(out: Path, where: dict[str, Path], found: dict[str, str]) -> tuple[str, ...]:
+    """Write the report's CSV files, each atomically, and remove the ones it no longer has."""
+    for href, text in found.items():
+        write_atomic(out / href, text)
+    _remove_tables(where, keep={out / href for href in found})
+    return tuple(found)
+
+
+def _remove_tables(where: dict[str, Path], keep: Collection[Path] = ()) -> None:
+    """Remove the report's CSV files, except those in `keep`."""
+    if where["data"].is_dir():
+        for path in where["data"].iterdir():
+            if path not in keep and path.suffix == ".csv":
+                path.unlink(missing_ok=True)
 
 
 _exporters: dict[bool, Any] = {}
@@ -355,12 +407,15 @@ def render(job: Job, kernels: Kernels | None = None) -> Outcome:
                 "slug": job.slug,
                 "notebook": notebook.name,
                 "parameters": job.labels,
+                "stamp": job.stamp,
             },
         }
-        body, _ = _exporter(job.include_code).from_notebook_node(clean(nb), resources=resources)
+        nb = clean(nb)
+        written = _write_tables(out, where, tables(nb, job.slug))
+        body, _ = _exporter(job.include_code).from_notebook_node(nb, resources=resources)
         write_atomic(where["html"], body)
         _write_notebook(nb, where["notebook"])
-        outcome = Outcome(job.slug, "ok", figures=figures(nb))
+        outcome = Outcome(job.slug, "ok", figures=figures(nb), tables=written)
     except Exception as error:  # a failed report is reported, never raised
         if kernel is not None:
             kernels.release(kernel, succeeded=False)
@@ -370,6 +425,7 @@ def render(job: Job, kernels: Kernels | None = None) -> Outcome:
         outcome = Outcome(job.slug, "failed", reason)
         try:
             where["html"].unlink(missing_ok=True)
+            _remove_tables(where)
             if partial.exists():
                 _write_notebook(clean(nbformat.read(partial, as_version=4)), where["notebook"])
             else:
@@ -388,6 +444,8 @@ def _write_receipt(job: Job, outcome: Outcome, where: dict[str, Path]) -> Outcom
         files = {}
         if outcome.status == "ok":
             files = {name: file_digest(where[name]) for name in ("html", "notebook")}
+            out = Path(job.out)
+            files.update({href: file_digest(out / href) for href in outcome.tables})
         receipt = {"digest": job.digest, **asdict(outcome), "files": files}
         write_atomic(where["receipt"], json.dumps(receipt, indent=1, sort_keys=True) + "\n")
     except OSError as error:

@@ -16,6 +16,7 @@ from typing import Any
 INDEX_PAGE = "index.html"
 SOURCES_FOLDER = "sources"
 ASSERTIONS_PAGE = "assertions.html"
+DATA_FOLDER = "data"
 AUDIT_NOTEBOOK = "07_claim_audit"
 
 
@@ -56,3 +57,8 @@ def assertion_href(assertion_id: str) -> str:
 def audit_href(assertion_id: str) -> str:
     """The claim-audit report of one audited assertion (its verdict and the studies behind it)."""
     return report_href(AUDIT_NOTEBOOK, {"assertion": assertion_id})
+
+
+def table_href(report_slug: str, number: int, name: str) -> str:
+    """The CSV download of the `number`-th table (from 1) a report shows, beside the report."""
+    return f"{DATA_FOLDER}/{report_slug}/{number:02d}-{slugify(name) or 'table'}.csv"

@@ -21,7 +21,9 @@ Layout of the output folder:
     assets/search.js           the index's search box, over assets/search-index.js
     sources/<source>.html      each source's text with its claims marked (see `reader`)
     assertions.html            every assertion, its verdict and its claims (see `pages`)
-    .receipts/<report>.json    digest, status, reason and figures of the last render
+    assets/tables.js, .css     the filter box of long tables
+    data/<report>/NN-name.csv  every table a report shows, as CSV (linked under the table)
+    .receipts/<report>.json    digest, status, reason, figures and files of the last render
     .ad-hoc.json               the ad hoc reports of this folder (notebook and parameters)
 
 The index, the reader pages, the assertions page and the search index are written after the
@@ -99,9 +101,11 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _shared_digest(ev: Evidence, include_code: bool) -> str:
-    """What every report depends on: evidence files, package code and version, tools, options."""
+def _shared_digest(ev: Evidence, include_code: bool, stamp: str = "") -> str:
+    """What every report depends on: evidence files, package code and version, tools, options,
+    and the build stamp the reports carry."""
     digest = Fingerprint("reports").add("massage-evidence", __version__)
+    digest.add("stamp", stamp)
     for tool in TOOLS:
         digest.add(tool, metadata.version(tool))
     digest.add("include_code", str(include_code))
@@ -142,13 +146,21 @@ def _receipt(out: Path, slug: str) -> dict:
 
 
 def _intact(out: Path, slug: str, receipt: dict) -> bool:
-    """Whether the report's HTML and notebook are the very bytes its receipt recorded."""
+    """Whether the report's HTML, notebook and tables' CSV files are the very bytes its receipt
+    recorded (a CSV file is recorded by its address, in the report's own data folder)."""
     recorded = receipt.get("files")
     if not isinstance(recorded, dict):
         return False
     where = paths(out, slug)
+    data = f"{where['data'].relative_to(out).as_posix()}/"
+    tables = [name for name in recorded if name not in ("html", "notebook")]
+    if not all(name.startswith(data) and "/" not in name.removeprefix(data) for name in tables):
+        return False
     try:
-        return all(recorded.get(name) == file_digest(where[name]) for name in ("html", "notebook"))
+        return all(
+            recorded.get(name) == file_digest(where[name] if name in where else out / name)
+            for name in ("html", "notebook", *tables)
+        )
     except OSError:
         return False
 
@@ -198,6 +210,8 @@ def write_assets(out: Path) -> None:
     _copy_if_changed(TEMPLATES / TEMPLATE / "static" / "report.css", out / "assets" / "report.css")
     for name in pages.ASSETS:
         _copy_if_changed(pages.STATIC / name, out / "assets" / name)
+    for name in ("tables.js", "tables.css"):  # the filter box of long tables
+        _copy_if_changed(TEMPLATES / TEMPLATE / "static" / name, out / "assets" / name)
 
 
 def _status(entry: Entry, out: Path) -> dict[str, str | None]:
@@ -493,7 +507,8 @@ def render(
     if only is not None and not selected:
         names = ", ".join(r.slug for r in everything[:3])
         raise ParameterError(f"no report matches {only!r}; report names look like: {names}")
-    shared = _shared_digest(ev, include_code)
+    stamp = provenance.stamp(ev.root)
+    shared = _shared_digest(ev, include_code, stamp.text())
     digests = {r.slug: fingerprint(r, shared) for r in everything}
 
     def current(report: grid.Report) -> bool:
@@ -525,6 +540,7 @@ def render(
             include_code=include_code,
             timeout=timeout,
             environment=environment,
+            stamp=stamp.text(),
         )
         for r in stale
     ]
@@ -542,7 +558,7 @@ def render(
                 _run(jobs_to_run, pool, progress, lambda o: outcomes.setdefault(o.slug, o))
         finally:
             entries = _write_index(
-                ev, everything, selected, outcomes, current, target, project.corpus
+                ev, everything, selected, outcomes, current, target, project.corpus, stamp
             )
     return Batch(entries, target / "index.html")
 
@@ -555,6 +571,7 @@ def _write_index(
     current: Callable[[grid.Report], bool],
     target: Path,
     corpus: Path | None,
+    stamp: provenance.Stamp,
 ) -> list[Entry]:
     """Write the reader pages, the assertions page, the search index and the index page; return
     the index's entries. A failure to write them is one line."""
@@ -562,7 +579,6 @@ def _write_index(
         _entry(r, r in selected, outcomes.get(r.slug), current(r), target) for r in everything
     ]
     try:
-        stamp = provenance.stamp(ev.root)
         built = reader.write_reader_pages(ev, corpus, target, stamp.text())
         audits = (links.audit_href(a) for a in ev.audit["assertion_id"])
         audit_pages = {href for href in audits if (target / href).is_file()}

@@ -106,6 +106,7 @@ def test_a_write_error_fails_that_report_only(tmp_path, monkeypatch):
         "reason": reason,
         "slug": full,
         "status": "failed",
+        "tables": [],
     }
     assert not (out / f"{full}.html").exists()
     assert (

@@ -61,7 +61,7 @@ def test_a_table_shows_every_character_escaped_and_no_index():
     quote = "If your injury is relatively new and confined to one area of the back, " * 2
     frame = pd.DataFrame({"claim_id": ["x-001", "x-002"], "quote": [quote, HOSTILE]})
     frame["n"] = pd.array([1, None], dtype="Int64")
-    bundle = display.table_bundle(frame)
+    bundle, _ = display.table_bundle(frame)
     assert quote.strip() in bundle["text/html"]  # never cut with "..."
     assert "<script>" not in bundle["text/html"] and "&lt;script&gt;" in bundle["text/html"]
     assert "<th>claim_id</th>" in bundle["text/html"] and "<NA>" not in bundle["text/html"]
@@ -81,7 +81,9 @@ def test_two_tables_side_by_side_read_row_by_row_as_records():
         {"claim_id": ["x-001"], "quote": [HOSTILE], "said_by": ["Davis Reyes"], "basis": [None]}
     )
     results = pd.DataFrame({"result_id": [], "finding": []})
-    bundle = display.side_by_side_bundle({"The articles": quotes, "The research": results})
+    bundle, metadata = display.side_by_side_bundle(
+        {"The articles": quotes, "The research": results}
+    )
     html = bundle["text/html"]
     assert html.startswith('<div class="side-by-side" style="display:flex;flex-wrap:wrap;')
     assert "<h4>The articles</h4>" in html and "<h4>The research</h4><p>None.</p>" in html
@@ -90,3 +92,7 @@ def test_two_tables_side_by_side_read_row_by_row_as_records():
     assert bundle["text/plain"] == (
         f"The articles\nx-001\n  {HOSTILE}\n  said by: Davis Reyes · basis: \n\nThe research\nNone."
     )
+    downloads = metadata["massage_evidence"]["tables"]
+    assert [t["name"] for t in downloads] == ["The articles", "The research"]
+    assert downloads[0]["csv"].splitlines()[0] == "claim_id,quote,said_by,basis"
+    assert downloads[1]["csv"] == "result_id,finding\n"

@@ -21,3 +21,12 @@ def test_a_claim_links_to_its_span_on_its_source_page():
     assert links.assertion_href("massage-better-than-usual-care") == (
         "assertions.html#massage-better-than-usual-care"
     )
+
+
+def test_a_table_downloads_from_a_file_in_its_reports_own_data_folder():
+    assert links.table_href("02-time-to-relief--sciatica", 3, "What the articles say") == (
+        "data/02-time-to-relief--sciatica/03-what-the-articles-say.csv"
+    )
+    assert links.table_href("01-evidence-overview", 12, "???") == (
+        "data/01-evidence-overview/12-table.csv"
+    )
