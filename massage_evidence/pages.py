@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import links
 from .evidence import Evidence
+from .sources_order import short_name, short_names
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages"
 STATIC = TEMPLATES / "static"
@@ -54,13 +55,13 @@ def present(value: object) -> bool:
 
 
 def source_name(source: pd.Series | dict) -> str:
-    """Wording: a source's short name, its publisher, or its title when it has none."""
-    return str(source["publisher"]) if present(source["publisher"]) else str(source["title"])
+    """A source's short name, as every table and figure gives it (`sources_order`)."""
+    return short_name(source["publisher"], source["title"])
 
 
 def source_names(ev: Evidence) -> dict[str, str]:
-    """Wording: every source's short name, by id."""
-    return {row["source_id"]: source_name(row) for row in ev.sources.to_dict("records")}
+    """Every source's short name, by id, in the one source order (`sources_order`)."""
+    return short_names(ev.sources)
 
 
 def claim_note(ev: Evidence, claim: dict, statements: dict[str, str]) -> str:

@@ -64,7 +64,7 @@ def _with_sources(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
 
 
 def _sources(frame: pd.DataFrame, sources: pd.DataFrame) -> _Axis:
-    """An axis (or legend) over the sources of `frame`, by short name, in `sources.yaml` order."""
+    """An axis (or legend) over the sources of `frame`, by short name, in the one source order."""
     present = set(frame["source_id"].astype(str))
     names = short_names(sources)
     return _Axis("source", [str(names[s]) for s in names.index if s in present], {}, "Source")

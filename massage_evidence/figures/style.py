@@ -14,6 +14,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import sources_order
 from ..vocabulary import Vocabulary
 from ..wording import NOT_STATED
 
@@ -92,22 +93,9 @@ def claim_hover(row: pd.Series, vocabulary: Vocabulary, extra: str = "") -> str:
 
 
 def short_names(sources: pd.DataFrame) -> pd.Series:
-    """Each source's short name (its publisher, or else the part of its title after a colon, or
-    its title), indexed by source id in the order of `sources.yaml`: the order figures use.
-
-    Stand-in, kept in this one place, for the tables' function of the same purpose (issue 14,
-    part B): the integrator points this at it, so that figures and tables name and order the
-    sources alike.
-    """
-    names = {}
-    for source_id, title, publisher in sources[["source_id", "title", "publisher"]].itertuples(
-        index=False
-    ):
-        if pd.notna(publisher):
-            names[source_id] = str(publisher)
-        else:
-            names[source_id] = str(title).rpartition(": ")[2]
-    return pd.Series(names, dtype="string")
+    """Each source's short name, indexed by source id in the one order of the reports: the
+    tables' names and order (`sources_order`), so that figures and tables read alike."""
+    return pd.Series(sources_order.short_names(sources), dtype="string")
 
 
 def layout(fig: go.Figure, title: str, height: int) -> go.Figure:
