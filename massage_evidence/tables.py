@@ -8,8 +8,7 @@ sources by their one short name and in their one order (`sources_order`). Claim 
 their marked span on the source's reader page, assertions to the assertions page, and beside an
 audited assertion its verdict links to its claim-audit report (addresses from `links`).
 
-The functions whose names start with `word_` are the wording of quantities, people and verdicts
-("wording": they move to the project's one wording module when it lands).
+Quantities, people and verdicts are worded by `wording`, the one module that words a result.
 """
 
 from __future__ import annotations
@@ -18,78 +17,20 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from . import links
+from . import links, wording
 from .display import Cell, Link, Table
 from .evidence import Evidence
 from .sources_order import short_names, source_dtype, source_order
 from .vocabulary import Vocabulary
 
 ARTICLE = "article"  # `attributed_to` of a claim the article makes in its own voice
-NOT_AUDITED = "not audited"
-PRICE_UNIT_PREFIX = "US dollars"  # the unit labels of prices start so: "$50 an hour"
-COUNTED_UNITS = ("sessions", "seconds", "minutes", "hours", "days", "weeks", "months", "years")
-
-
-# --- wording ---------------------------------------------------------------------------------
-
-
-def word_number(value: float) -> str:
-    """A figure as people write it: 2, not 2.0; 2.5; 1,000."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
-
-
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or pd.isna(value)
-
-
-def word_quantity(low: object, high: object, unit: str, vocabulary: Vocabulary) -> str:
-    """A quantity from its bounds and unit, as it reads: "2–3 sessions", "4 weeks", "up to 4
-    weeks" (no lower bound), "at least 2 sessions" (no upper bound), "once a week", "33%",
-    "$50–$100 an hour". The unit's words come from the vocabulary's label."""
-    if _missing(low) and _missing(high):
-        return ""
-    label = vocabulary.label("unit", unit)
-    single = _missing(low) or _missing(high) or low == high
-    only = high if _missing(low) else low
-    if unit == "proportion":
-        figures = [f"{word_number(100 * v)}%" for v in (low, high) if not _missing(v)]
-        suffix = ""
-    elif label.startswith(PRICE_UNIT_PREFIX):
-        figures = [f"${word_number(v)}" for v in (low, high) if not _missing(v)]
-        suffix = label.removeprefix(PRICE_UNIT_PREFIX)
-    else:
-        figures = [word_number(v) for v in (low, high) if not _missing(v)]
-        suffix = f" {label}"
-        if single and only == 1 and label.startswith("times "):
-            figures, suffix = ["once"], label.removeprefix("times")
-        elif single and only == 1 and unit in COUNTED_UNITS:
-            suffix = f" {label.removesuffix('s')}"
-    if _missing(low):
-        return f"up to {figures[0]}{suffix}"
-    if _missing(high):
-        return f"at least {figures[0]}{suffix}"
-    return f"{figures[0]}{suffix}" if low == high else f"{figures[0]}–{figures[1]}{suffix}"
-
-
-def word_who(name: object, role: object, source: str) -> str:
-    """Who asserts a claim: "Davis Reyes, physical therapist — Lifescript", "Hirt — WebMD", or
-    for the article's own voice (no name) "the article (Harvard Health Publishing)"."""
-    if _missing(name):
-        return f"the article ({source})"
-    person = str(name) if _missing(role) else f"{name}, {role}"
-    return f"{person} — {source}"
-
-
-def word_verdict(verdict: object, vocabulary: Vocabulary) -> str:
-    """The claim audit's verdict by its label, or "not audited"."""
-    return NOT_AUDITED if _missing(verdict) else vocabulary.label("verdict", str(verdict))
 
 
 # --- cells -----------------------------------------------------------------------------------
 
 
 def _label(vocabulary: Vocabulary, field: str, term: object) -> str:
-    return "" if _missing(term) else vocabulary.label(field, str(term))
+    return "" if wording.missing(term) else vocabulary.label(field, str(term))
 
 
 def _claim_sources(ev: Evidence) -> dict[str, str]:
@@ -114,8 +55,8 @@ def _verdict_link(ev: Evidence, assertion_id: str) -> Cell | str:
     """The verdict's label linking to the assertion's claim-audit report; "not audited" else."""
     verdict = _verdicts(ev).get(assertion_id)
     if verdict is None:
-        return NOT_AUDITED
-    label = word_verdict(verdict, ev.vocabulary)
+        return wording.NOT_AUDITED
+    label = wording.verdict(verdict, ev.vocabulary)
     return Cell((Link(label, links.audit_href(assertion_id)),))
 
 
@@ -124,7 +65,7 @@ def _verdicts(ev: Evidence) -> dict[str, str]:
 
 
 def _who(ev: Evidence, claims: pd.DataFrame) -> list[str]:
-    """`word_who` for each row of `claims` (source_id and attributed_to)."""
+    """`wording.who` for each row of `claims` (source_id and attributed_to)."""
     names = short_names(ev.sources)
     people = {
         (source, person): (name, role)
@@ -139,7 +80,7 @@ def _who(ev: Evidence, claims: pd.DataFrame) -> list[str]:
     rows = []
     for source, person in zip(claims["source_id"], claims["attributed_to"], strict=True):
         name, role = people.get((source, person), (None, None))
-        rows.append(word_who(name, role, names[str(source)]))
+        rows.append(wording.who(name, role, names[str(source)]))
     return rows
 
 
@@ -175,7 +116,7 @@ def per_source(ev: Evidence, counts: pd.DataFrame) -> Table:
 
 
 def _text_or(value: object, otherwise: str) -> str:
-    return otherwise if _missing(value) else str(value)
+    return otherwise if wording.missing(value) else str(value)
 
 
 def _in_source_order(
@@ -246,7 +187,7 @@ def time_figures(ev: Evidence, figures: pd.DataFrame) -> Table:
         "Claim": _claim_column(ev, frame),
         "What": [_label(vocabulary, "quantity", q) for q in frame["quantity"]],
         "Figure": [
-            word_quantity(low, high, str(unit), vocabulary)
+            wording.quantity(low, high, str(unit), vocabulary)
             for low, high, unit in zip(frame["min"], frame["max"], frame["unit"], strict=True)
         ],
         "In the text": frame["text"].astype(object).tolist(),
@@ -329,7 +270,7 @@ def _side(ev: Evidence, rows: pd.DataFrame) -> Cell:
     parts = [Link(str(first["statement"]), links.assertion_href(assertion_id))]
     verdict = _verdicts(ev).get(assertion_id)
     if verdict is not None:
-        label = word_verdict(verdict, ev.vocabulary)
+        label = wording.verdict(verdict, ev.vocabulary)
         parts += [Link(" (verdict: "), Link(label, links.audit_href(assertion_id)), Link(")")]
     said = _in_source_order(ev, rows[rows["claim_id"].notna()], after=["claim_id"])
     sources = _claim_sources(ev)

@@ -22,6 +22,9 @@ NOT_STATED = "not stated"
 # a 95% CI (said to be not reported when the sources give none); group means with a P value.
 EFFECT_TYPES = ("mean_difference", "standardised_mean_difference")
 MEANS = "group_means"
+NOT_AUDITED = "not audited"
+PRICE_UNIT_PREFIX = "US dollars"  # the unit labels of prices start so: "$50 an hour"
+COUNTED_UNITS = ("sessions", "seconds", "minutes", "hours", "days", "weeks", "months", "years")
 
 
 def format_numbers(*values: float) -> list[str]:
@@ -184,3 +187,59 @@ def scale(rows: pd.DataFrame) -> str:
     else:
         better = "which way is better is not given"
     return f"{named}; {better}"
+
+
+# --- quantities, people and verdicts as the tables word them
+
+
+def number(value: float) -> str:
+    """A figure as people write it: 2, not 2.0; 2.5; 1,000."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+
+
+def missing(value: object) -> bool:
+    """Whether a cell holds no value (None, pandas' NA or NaN)."""
+    return value is None or value is pd.NA or pd.isna(value)
+
+
+def quantity(low: object, high: object, unit: str, vocabulary: Vocabulary) -> str:
+    """A quantity from its bounds and unit, as it reads: "2–3 sessions", "4 weeks", "up to 4
+    weeks" (no lower bound), "at least 2 sessions" (no upper bound), "once a week", "33%",
+    "$50–$100 an hour". The unit's words come from the vocabulary's label."""
+    if missing(low) and missing(high):
+        return ""
+    label = vocabulary.label("unit", unit)
+    single = missing(low) or missing(high) or low == high
+    only = high if missing(low) else low
+    if unit == "proportion":
+        figures = [f"{number(100 * v)}%" for v in (low, high) if not missing(v)]
+        suffix = ""
+    elif label.startswith(PRICE_UNIT_PREFIX):
+        figures = [f"${number(v)}" for v in (low, high) if not missing(v)]
+        suffix = label.removeprefix(PRICE_UNIT_PREFIX)
+    else:
+        figures = [number(v) for v in (low, high) if not missing(v)]
+        suffix = f" {label}"
+        if single and only == 1 and label.startswith("times "):
+            figures, suffix = ["once"], label.removeprefix("times")
+        elif single and only == 1 and unit in COUNTED_UNITS:
+            suffix = f" {label.removesuffix('s')}"
+    if missing(low):
+        return f"up to {figures[0]}{suffix}"
+    if missing(high):
+        return f"at least {figures[0]}{suffix}"
+    return f"{figures[0]}{suffix}" if low == high else f"{figures[0]}–{figures[1]}{suffix}"
+
+
+def who(name: object, role: object, source: str) -> str:
+    """Who asserts a claim: "Davis Reyes, physical therapist — Lifescript", "Hirt — WebMD", or
+    for the article's own voice (no name) "the article (Harvard Health Publishing)"."""
+    if missing(name):
+        return f"the article ({source})"
+    person = str(name) if missing(role) else f"{name}, {role}"
+    return f"{person} — {source}"
+
+
+def verdict(verdict: object, vocabulary: Vocabulary) -> str:
+    """The claim audit's verdict by its label, or "not audited"."""
+    return NOT_AUDITED if missing(verdict) else vocabulary.label("verdict", str(verdict))

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import massage_evidence as me
-from massage_evidence import audit, display, links, summary, tables
+from massage_evidence import audit, display, links, summary, tables, wording
 from massage_evidence.display import Cell, Link
 from massage_evidence.sources_order import short_name, short_names, source_order
 
@@ -47,15 +47,15 @@ def _links(cell: object) -> dict[str, str]:
     ],
 )
 def test_a_quantity_reads_as_written_not_as_two_floats(ev, low, high, unit, reads):
-    assert tables.word_quantity(low, high, unit, ev.vocabulary) == reads
+    assert wording.quantity(low, high, unit, ev.vocabulary) == reads
 
 
 def test_who_names_the_person_with_role_and_publisher_or_the_article():
-    assert tables.word_who("Davis Reyes", "physical therapist", "Lifescript") == (
+    assert wording.who("Davis Reyes", "physical therapist", "Lifescript") == (
         "Davis Reyes, physical therapist — Lifescript"
     )
-    assert tables.word_who("Hirt", None, "WebMD") == "Hirt — WebMD"
-    assert tables.word_who(None, None, "Harvard Health Publishing") == (
+    assert wording.who("Hirt", None, "WebMD") == "Hirt — WebMD"
+    assert wording.who(None, None, "Harvard Health Publishing") == (
         "the article (Harvard Health Publishing)"
     )
 
