@@ -39,6 +39,7 @@ SAFETY_CATEGORIES = ("safety", "contraindication", "red_flag")
 PLOT_WIDTH, DOT = 760, 15  # the plotting width assumed when packing dots, and one dot's size (px)
 X_WRAP, Y_WRAP = 40, 28  # characters per line of an x and a y tick label
 LINE = 17  # px a line of a y tick label takes
+UPRIGHT_CHARACTER = 7  # px a character of an x tick label takes when a narrow screen turns it 90°
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,9 @@ def _dot_chart(
     )
     label_lines = max((len(textwrap.wrap(y.label(term), Y_WRAP)) for term in y.order), default=1)
     row = max(lines * DOT, label_lines * LINE) + 16
-    return layout(fig, title, max(200 + len(y.order) * row, 360))
+    # room for the x labels turned upright on a narrow screen, so the rows keep their height
+    upright = max((len(x.label(term)[:X_WRAP]) for term in x.order), default=0) * UPRIGHT_CHARACTER
+    return layout(fig, title, max(200 + upright + len(y.order) * row, 360))
 
 
 def evidence_map(claims: pd.DataFrame, sources: pd.DataFrame, vocabulary: Vocabulary) -> go.Figure:
