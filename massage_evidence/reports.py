@@ -61,6 +61,7 @@ from .evidence import Evidence, load
 from .execute import TEMPLATE, TEMPLATES, Job, Outcome, file_digest, paths
 from .fingerprint import Fingerprint
 from .paths import resolve as resolve_project
+from .sources_order import source_order
 from .store import write_atomic, write_if_changed
 
 DEFAULT_TIMEOUT = 300.0
@@ -288,7 +289,9 @@ def index_html(
             else None,
             "why": why.get(source["source_id"]),
         }
-        for _, source in ev.sources.iterrows()
+        for _, source in ev.sources.set_index("source_id", drop=False)
+        .loc[source_order(ev.sources)]
+        .iterrows()
     ]
     # the articles only: the studies are cited in the claim-audit reports
     no_studies = {"studies": ev.studies.iloc[:0], "study_authors": ev.study_authors.iloc[:0]}
@@ -304,7 +307,7 @@ def index_html(
         reader=reader_pages,
         groups=groups,
         project=provenance.project_citation(stamp),
-        citations=[citations[s] for s in ev.sources["source_id"] if s in citations.index],
+        citations=[citations[s] for s in source_order(ev.sources) if s in citations.index],
     )
 
 

@@ -71,3 +71,25 @@ def test_each_csv_link_downloads_the_rows_of_the_table_shown_above_it(page, all_
             compared += 1
     assert compared >= 4  # the time figures, the source, its people, assertions, claims
     assert refused == [] and page.console_errors == []
+
+
+def test_a_verdict_beside_an_audited_assertion_opens_its_audit_report(page, all_reports: Path):
+    """The time-to-relief report puts the audit's verdict on "relief in 2–3 sessions" beside the
+    claim; following it lands on that assertion's claim-audit report, which gives that verdict."""
+    import massage_evidence as me
+    from massage_evidence import links
+
+    ev = me.load()
+    assertion = "relief-in-2-3-sessions-new-localized-injury"
+    verdict = ev.audit.set_index("assertion_id").loc[assertion, "verdict"]
+    label = ev.vocabulary.label("verdict", str(verdict))
+    refused = block_outside(page, all_reports)
+    page.goto((all_reports / TIME).as_uri())
+    link = page.locator(f'table a[href="{links.audit_href(assertion)}"]').first
+    assert _words(link.inner_text()) == label
+    link.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(links.audit_href(assertion))
+    body = _words(page.locator("body").inner_text())
+    assert label in body and assertion in body
+    assert refused == []
