@@ -35,3 +35,25 @@ def test_a_condition_without_time_figures_says_so_in_one_sentence(tmp_path):
     assert not any("<table" in o.get("data", {}).get("text/html", "") for o in shown)
     figures = [text for text in texts if text.startswith("Figure: ")]
     assert figures == ["Figure: How soon relief comes, by condition"]  # every condition, once
+
+
+def test_a_threshold_no_assertion_meets_says_so_once_per_category_and_shows_no_empty_table(
+    tmp_path,
+):
+    ev = me.load()
+    too_many = len(ev.sources) + 1  # no assertion can be made by more sources than there are
+    out = tmp_path / "05.ipynb"
+    papermill.execute_notebook(
+        REPO / "notebooks" / "05_safety.ipynb",
+        out,
+        parameters={"min_sources": too_many},
+        progress_bar=False,
+        cwd=REPO / "notebooks",
+    )
+    texts = [o.get("data", {}).get("text/plain", "") for o in outputs(out)]
+    for category in ("safety", "contraindication", "red_flag"):
+        label = ev.vocabulary.label("category", category).lower()
+        sentence = f"The evidence holds no {label} assertion that at least {too_many} sources make."
+        assert texts.count(sentence) == 1
+    html = [o.get("data", {}).get("text/html", "") for o in outputs(out)]
+    assert sum("<table" in h for h in html) == 1  # the tensions table, which has rows
